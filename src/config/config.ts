@@ -48,7 +48,8 @@ const RAW_SCHEMA = z.object({
   REGISTRATION_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   ALLOWED_ORIGINS: list.default([]),
-  CIMD_ALLOW_HTTP_LOOPBACK: boolean.default(false),
+  CIMD_ALLOW_PRIVATE_ADDRESSES: boolean.default(false),
+  SESSION_TTL: positiveSeconds.default(3600),
   JIRA_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   JIRA_EMAIL: z.string().min(1).optional(),
   JIRA_API_TOKEN: z.string().min(1).optional(),
@@ -85,7 +86,9 @@ export interface Config {
   registrationRateLimitPerHour: number;
   loginMaxFailures: number;
   allowedOrigins: string[];
-  cimdAllowHttpLoopback: boolean;
+  /** Testing only: lets metadata documents be fetched from loopback/private hosts. */
+  cimdAllowPrivateAddresses: boolean;
+  sessionTtlSeconds: number;
   jira?: { baseUrl: string; email: string; apiToken: string };
   jiraProjects: string[];
   readOnly: boolean;
@@ -167,7 +170,8 @@ export function loadConfig(
     registrationRateLimitPerHour: raw.REGISTRATION_RATE_LIMIT,
     loginMaxFailures: raw.LOGIN_MAX_FAILURES,
     allowedOrigins: raw.ALLOWED_ORIGINS,
-    cimdAllowHttpLoopback: raw.CIMD_ALLOW_HTTP_LOOPBACK,
+    cimdAllowPrivateAddresses: raw.CIMD_ALLOW_PRIVATE_ADDRESSES,
+    sessionTtlSeconds: raw.SESSION_TTL,
     jiraProjects: raw.JIRA_PROJECTS.map((p) => p.toUpperCase()),
     readOnly: raw.READ_ONLY,
     enabledTools: raw.ENABLED_TOOLS,
@@ -200,6 +204,8 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
   ['GRANT_TTL', 'absolute lifetime of a grant (all its tokens), seconds', '7776000'],
   ['CODE_TTL', 'authorization code lifetime, seconds (max 60)', '60'],
   ['MASTER_KEY', '32-byte base64 key for envelope encryption', 'key file in DATA_DIR'],
+  ['SESSION_TTL', 'sign-in session lifetime at the authorization pages, seconds', '3600'],
+  ['CIMD_ALLOW_PRIVATE_ADDRESSES', 'testing only: fetch client metadata documents from private hosts', 'false'],
   ['TRUST_PROXY', 'take the client IP from X-Forwarded-For', 'false'],
   ['REGISTRATION_RATE_LIMIT', 'client registrations per IP per hour', '20'],
   ['LOGIN_MAX_FAILURES', 'failed logins per user and IP per 15 min before throttling', '5'],

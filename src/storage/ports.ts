@@ -216,6 +216,8 @@ export interface SecretRepository {
 export interface CounterRepository {
   /** Adds one to `key` within a window ending at `expiresAt`; returns the new count. */
   increment(key: string, now: number, expiresAt: number): Promise<number>;
+  /** The current window of `key`, when it has one that has not expired. */
+  get(key: string, now: number): Promise<{ count: number; expiresAt: number } | undefined>;
   reset(key: string): Promise<void>;
 }
 
@@ -228,6 +230,7 @@ export interface Storage {
   audit: AuditRepository;
   secrets: SecretRepository;
   counters: CounterRepository;
+  sessions: SessionRepository;
   close(): Promise<void>;
 }
 
@@ -237,4 +240,21 @@ export class ConflictError extends Error {
     super(message);
     this.name = 'ConflictError';
   }
+}
+
+/** A browser login session at the authorization server (cookie holds the id; we store its hash). */
+export interface SessionRecord {
+  idHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface SessionRepository {
+  create(session: SessionRecord): Promise<void>;
+  /** The session when unexpired. */
+  get(idHash: string, now: number): Promise<SessionRecord | undefined>;
+  delete(idHash: string): Promise<void>;
+  /** Ends every session of a user (on disable or password change). */
+  deleteByUser(userId: string): Promise<void>;
 }

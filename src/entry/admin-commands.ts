@@ -1,0 +1,309 @@
+import { AccountError, UserService } from '../accounts/users.js';
+import { AUDIT_EVENT } from '../audit/audit-events.js';
+import { hashSecret } from '../crypto/hash.js';
+import { randomId, randomToken } from '../crypto/random.js';
+import { JiraCredentialStore } from '../jira/credentials.js';
+import type { AuditEvent, GrantRecord } from '../storage/ports.js';
+import { parseCommand, UsageError } from './args.js';
+import { configFor, PROGRAM, type CliIo } from './cli.js';
+import { openLocalRuntime, type LocalRuntime } from './runtime.js';
+
+interface AdminCommand {
+  /** `group verb`, e.g. `user add`. */
+  name: string;
+  usage: string;
+  summary: string;
+  options: Parameters<typeof parseCommand>[1];
+  /** Number of required positional arguments. */
+  arity: number;
+  run(rt: LocalRuntime, args: string[], values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number>;
+}
+
+const CLI_ORIGIN = { ip: 'cli' } as const;
+
+function date(ms: number | undefined): string {
+  return ms === undefined ? '-' : new Date(ms).toISOString();
+}
+
+function table(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function grantState(grant: GrantRecord, now: number): string {
+  if (grant.revokedAt !== undefined) return `revoked (${grant.revokedReason ?? 'no reason'})`;
+  return grant.expiresAt <= now ? 'expired' : 'active';
+}
+
+async function setDisabled(rt: LocalRuntime, username: string, disabled: boolean, io: CliIo): Promise<number> {
+  const user = await rt.storage.users.getByUsername(username);
+  if (user === undefined || !(await rt.storage.users.setDisabled(username, disabled))) {
+    io.stderr(`${PROGRAM}: no user named ${username}\n`);
+    return 1;
+  }
+  if (disabled) {
+    // A disabled user's existing grants stop working at once, and their sessions end.
+    const now = rt.clock.now();
+    for (const grant of await rt.storage.grants.listByUser(user.id)) {
+      if (grant.revokedAt === undefined) await rt.storage.grants.revoke(grant.id, now, 'user disabled');
+    }
+    await rt.storage.sessions.deleteByUser(user.id);
+  }
+  await rt.audit.record({
+    type: disabled ? AUDIT_EVENT.userDisabled : AUDIT_EVENT.userEnabled,
+    outcome: 'success',
+    userId: user.id,
+    username,
+    ...CLI_ORIGIN,
+  });
+  io.stdout(`${disabled ? 'Disabled' : 'Enabled'} user ${username}.\n`);
+  return 0;
+}
+
+export const ADMIN_COMMANDS: readonly AdminCommand[] = [
+  {
+    name: 'user add',
+    usage: 'user add <name> --password-stdin',
+    summary: 'create a local user; the password is read from standard input',
+    options: { 'password-stdin': { type: 'boolean' } },
+    arity: 1,
+    async run(rt, [name], values, io) {
+      if (values['password-stdin'] !== true) throw new UsageError('--password-stdin is required (passwords are never taken as arguments)');
+      const password = (await io.readStdin()).replace(/\r?\n$/, '');
+      try {
+        const user = await new UserService(rt.storage.users, rt.clock).create(name ?? '', password);
+        await rt.audit.record({ type: AUDIT_EVENT.userCreated, outcome: 'success', userId: user.id, username: user.username, ...CLI_ORIGIN });
+        io.stdout(`Created user ${user.username}.\n`);
+        return 0;
+      } catch (error) {
+        if (error instanceof AccountError) {
+          io.stderr(`${PROGRAM}: ${error.message}\n`);
+          return 1;
+        }
+        throw error;
+      }
+    },
+  },
+  {
+    name: 'user list',
+    usage: 'user list',
+    summary: 'list local users',
+    options: {},
+    arity: 0,
+    async run(rt, _args, _values, io) {
+      const users = await rt.storage.users.list();
+      io.stdout(table([['USERNAME', 'STATE', 'CREATED'], ...users.map((u) => [u.username, u.disabled ? 'disabled' : 'active', date(u.createdAt)])]));
+      return 0;
+    },
+  },
+  {
+    name: 'user disable',
+    usage: 'user disable <name>',
+    summary: 'disable a user and revoke all of their grants',
+    options: {},
+    arity: 1,
+    run: (rt, [name], _values, io) => setDisabled(rt, name ?? '', true, io),
+  },
+  {
+    name: 'user enable',
+    usage: 'user enable <name>',
+    summary: 'enable a disabled user',
+    options: {},
+    arity: 1,
+    run: (rt, [name], _values, io) => setDisabled(rt, name ?? '', false, io),
+  },
+  {
+    name: 'client list',
+    usage: 'client list',
+    summary: 'list registered clients and resource-server credentials',
+    options: {},
+    arity: 0,
+    async run(rt, _args, _values, io) {
+      const clients = await rt.storage.clients.list();
+      io.stdout(
+        table([
+          ['CLIENT ID', 'KIND', 'NAME', 'AUTH', 'SOURCE', 'CREATED', 'REDIRECT URIS'],
+          ...clients.map((c) => [c.clientId, c.kind, c.clientName ?? '-', c.tokenEndpointAuthMethod, c.source, date(c.createdAt), c.redirectUris.join(' ')]),
+        ]),
+      );
+      return 0;
+    },
+  },
+  {
+    name: 'client delete',
+    usage: 'client delete <id>',
+    summary: 'delete a client and revoke all of its grants',
+    options: {},
+    arity: 1,
+    async run(rt, [id], _values, io) {
+      if (!(await rt.storage.clients.delete(id ?? '', rt.clock.now()))) {
+        io.stderr(`${PROGRAM}: no client with id ${id ?? ''}\n`);
+        return 1;
+      }
+      await rt.audit.record({ type: AUDIT_EVENT.clientDeleted, outcome: 'success', clientId: id ?? '', ...CLI_ORIGIN });
+      io.stdout(`Deleted client ${id ?? ''} and revoked its grants.\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'client add-resource-server',
+    usage: 'client add-resource-server <name>',
+    summary: 'create a credential a separate MCP server uses for /introspect',
+    options: {},
+    arity: 1,
+    async run(rt, [name], _values, io) {
+      const secret = randomToken();
+      const clientId = randomId('rs');
+      await rt.storage.clients.create({
+        clientId,
+        kind: 'resource_server',
+        secretHash: hashSecret(secret),
+        clientName: name ?? '',
+        redirectUris: [],
+        grantTypes: [],
+        responseTypes: [],
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        source: 'cli',
+        createdAt: rt.clock.now(),
+      });
+      await rt.audit.record({ type: AUDIT_EVENT.clientRegistered, outcome: 'success', clientId, ...CLI_ORIGIN, detail: { kind: 'resource_server' } });
+      io.stdout(`INTROSPECTION_CLIENT_ID=${clientId}\nINTROSPECTION_CLIENT_SECRET=${secret}\n(The secret is shown only now; it is stored hashed.)\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'grant list',
+    usage: 'grant list [--user <name>]',
+    summary: 'list grants (consents that tokens belong to)',
+    options: { user: { type: 'string' } },
+    arity: 0,
+    async run(rt, _args, values, io) {
+      let grants: GrantRecord[];
+      if (typeof values.user === 'string') {
+        const user = await rt.storage.users.getByUsername(values.user);
+        if (user === undefined) {
+          io.stderr(`${PROGRAM}: no user named ${values.user}\n`);
+          return 1;
+        }
+        grants = await rt.storage.grants.listByUser(user.id);
+      } else {
+        grants = await rt.storage.grants.listAll();
+      }
+      const names = new Map((await rt.storage.users.list()).map((u) => [u.id, u.username]));
+      const now = rt.clock.now();
+      io.stdout(
+        table([
+          ['GRANT ID', 'USER', 'CLIENT', 'SCOPES', 'STATE', 'CREATED', 'EXPIRES'],
+          ...grants.map((g) => [g.id, names.get(g.userId) ?? g.userId, g.clientId, g.scopes.join(' '), grantState(g, now), date(g.createdAt), date(g.expiresAt)]),
+        ]),
+      );
+      return 0;
+    },
+  },
+  {
+    name: 'grant revoke',
+    usage: 'grant revoke <id>',
+    summary: 'revoke a grant and every token issued under it',
+    options: {},
+    arity: 1,
+    async run(rt, [id], _values, io) {
+      const grant = await rt.storage.grants.get(id ?? '');
+      if (grant === undefined || !(await rt.storage.grants.revoke(grant.id, rt.clock.now(), 'revoked by administrator'))) {
+        io.stderr(`${PROGRAM}: no grant with id ${id ?? ''}\n`);
+        return 1;
+      }
+      await rt.audit.record({ type: AUDIT_EVENT.grantRevoked, outcome: 'success', grantId: grant.id, userId: grant.userId, clientId: grant.clientId, ...CLI_ORIGIN });
+      io.stdout(`Revoked grant ${grant.id}.\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'audit tail',
+    usage: 'audit tail [-n N] [--json]',
+    summary: 'show the newest audit events',
+    options: { n: { type: 'string', short: 'n' }, json: { type: 'boolean' } },
+    arity: 0,
+    async run(rt, _args, values, io) {
+      const n = typeof values.n === 'string' ? Number(values.n) : 20;
+      if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError('-n takes a whole number from 1 to 10000');
+      const events = await rt.audit.tail(n);
+      if (values.json === true) {
+        io.stdout(events.map((e) => JSON.stringify(e)).join('\n') + (events.length > 0 ? '\n' : ''));
+      } else {
+        io.stdout(table([['TIME', 'EVENT', 'OUTCOME', 'USER', 'CLIENT', 'IP', 'DETAIL'], ...events.map(auditRow)]));
+      }
+      return 0;
+    },
+  },
+  {
+    name: 'jira set-credentials',
+    usage: 'jira set-credentials --base-url URL --email EMAIL',
+    summary: 'store the Jira credential (API token from stdin), encrypted',
+    options: { 'base-url': { type: 'string' }, email: { type: 'string' } },
+    arity: 0,
+    async run(rt, _args, values, io) {
+      const baseUrl = values['base-url'];
+      const email = values.email;
+      if (typeof baseUrl !== 'string' || typeof email !== 'string') throw new UsageError('--base-url and --email are required');
+      const apiToken = (await io.readStdin()).trim();
+      const store = new JiraCredentialStore(rt.storage.secrets, rt.cipher, rt.clock);
+      try {
+        await store.set({ baseUrl: baseUrl.replace(/\/+$/, ''), email, apiToken });
+      } catch (error) {
+        io.stderr(`${PROGRAM}: ${error instanceof Error ? error.message : 'invalid credential'}\n`);
+        return 1;
+      }
+      await rt.audit.record({ type: AUDIT_EVENT.jiraCredentialsSet, outcome: 'success', ...CLI_ORIGIN, detail: { site: new URL(baseUrl).host } });
+      io.stdout(`Stored the Jira credential for ${email} at ${baseUrl}, encrypted.\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'jira status',
+    usage: 'jira status',
+    summary: 'say which Jira site and account the stored credential is for',
+    options: {},
+    arity: 0,
+    async run(rt, _args, _values, io) {
+      const creds = await new JiraCredentialStore(rt.storage.secrets, rt.cipher, rt.clock).get();
+      io.stdout(creds === undefined ? 'No Jira credential is stored.\n' : `Jira site ${creds.baseUrl}, account ${creds.email} (API token stored encrypted).\n`);
+      return 0;
+    },
+  },
+];
+
+function auditRow(e: AuditEvent): string[] {
+  const detail = e.detail === undefined ? '' : Object.entries(e.detail).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  return [date(e.at), e.type, e.outcome, e.username ?? e.userId ?? '-', e.clientId ?? '-', e.ip ?? '-', detail];
+}
+
+/** Runs `group verb …` for the administrative commands. */
+export async function runAdminCommand(group: string, argv: string[], io: CliIo): Promise<number> {
+  const [verb, ...rest] = argv;
+  const command = ADMIN_COMMANDS.find((c) => c.name === `${group} ${verb ?? ''}`);
+  if (command === undefined) {
+    const verbs = ADMIN_COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+    if (verbs.length === 0) throw new UsageError(`unknown command '${group}'`);
+    if (verb === undefined || verb === '--help' || verb === '-h') {
+      io.stdout(`Usage:\n${verbs.map((c) => `  ${PROGRAM} ${c.usage}\n      ${c.summary}`).join('\n')}\n`);
+      return verb === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command '${group} ${verb}'`);
+  }
+  const parsed = parseCommand(rest, command.options);
+  if (parsed.values.help === true) {
+    io.stdout(`Usage: ${PROGRAM} ${command.usage}\n\n${command.summary}\n\nAlso accepts --data-dir DIR (default ./data, or DATA_DIR).\n`);
+    return 0;
+  }
+  if (parsed.positionals.length !== command.arity) {
+    throw new UsageError(`usage: ${PROGRAM} ${command.usage}`);
+  }
+  const config = configFor(io, parsed.configFlags);
+  const rt = await openLocalRuntime(config);
+  try {
+    return await command.run(rt, parsed.positionals, parsed.values, io);
+  } finally {
+    await rt.close();
+  }
+}

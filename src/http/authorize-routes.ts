@@ -1,0 +1,318 @@
+import type { Context } from 'hono';
+import { randomBytes } from 'node:crypto';
+import { AUDIT_EVENT } from '../audit/audit-events.js';
+import { constantTimeEqual, hashSecret } from '../crypto/hash.js';
+import { randomToken } from '../crypto/random.js';
+import {
+  buildRedirect,
+  UntrustedRedirectError,
+  validateAuthorizationRequest,
+  type AuthorizationRequest,
+} from '../oauth/authorization-request.js';
+import type { OAuthContext } from '../oauth/context.js';
+import { issueAuthorizationCode } from '../oauth/issue-code.js';
+import { OAUTH_PATHS } from '../oauth/metadata.js';
+import { SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../oauth/scopes.js';
+import type { UserRecord } from '../storage/ports.js';
+import { readLimitedText, MAX_FORM_BYTES } from './body.js';
+import type { CookieJar } from './cookies.js';
+import { renderConsentPage, renderErrorPage, renderLoginPage } from './pages/index.js';
+import type { GatewayApp, GatewayEnv } from './types.js';
+
+/** What the pages need of accounts. */
+export interface AuthorizeAccounts {
+  authenticate(username: string, password: string): Promise<{ id: string; username: string } | undefined>;
+}
+
+/** What the pages need of the login throttle. */
+export interface AuthorizeThrottle {
+  check(username: string, ip: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
+  recordFailure(username: string, ip: string): Promise<void>;
+  recordSuccess(username: string, ip: string): Promise<void>;
+}
+
+export interface AuthorizeRouteDeps {
+  ctx: OAuthContext;
+  accounts: AuthorizeAccounts;
+  throttle: AuthorizeThrottle;
+  cookies: CookieJar;
+  sessionSeconds: number;
+}
+
+const CSRF_COOKIE_SECONDS = 3600;
+
+function humanDuration(seconds: number): string {
+  if (seconds % 86400 === 0) return `${seconds / 86400} day${seconds === 86400 ? '' : 's'}`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}`;
+  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
+  return `${seconds} seconds`;
+}
+
+/**
+ * The page CSP. `form-action` must also allow the client's redirect target,
+ * because browsers apply it to the redirect that follows the consent POST.
+ */
+function pageCsp(nonce: string, redirectUri?: string): string {
+  let formAction = "'self'";
+  if (redirectUri !== undefined) {
+    const url = new URL(redirectUri);
+    formAction +=
+      url.protocol === 'http:' || url.protocol === 'https:' ? ` ${url.origin}` : ` ${url.protocol}`;
+  }
+  return [
+    "default-src 'none'",
+    `style-src 'nonce-${nonce}'`,
+    "img-src 'self' data:",
+    `form-action ${formAction}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+function page(c: Context<GatewayEnv>, html: string, status: 200 | 400 | 401 | 403 | 429, csp: string): Response {
+  return c.html(html, status, {
+    'Content-Security-Policy': csp,
+    'Cache-Control': 'no-store',
+    Pragma: 'no-cache',
+  });
+}
+
+function redirectHost(redirectUri: string): string {
+  const url = new URL(redirectUri);
+  return url.host === '' ? `${url.protocol}//` : url.host;
+}
+
+/**
+ * Mounts `/authorize` and its pages: login, consent and error.
+ * @see RFC 6749 §4.1.1–§4.1.2.1; draft-ietf-oauth-v2-1-13 §4.1; RFC 9207
+ */
+export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDeps): void {
+  const { ctx, cookies } = deps;
+  const issuerOrigin = new URL(ctx.issuer).origin;
+
+  const errorPage = (c: Context<GatewayEnv>, status: 400 | 403, title: string, message: string): Response => {
+    const nonce = randomBytes(16).toString('base64');
+    return page(c, renderErrorPage({ nonce, title, message, requestId: c.get('requestId') }), status, pageCsp(nonce));
+  };
+
+  const csrfToken = (c: Context<GatewayEnv>): string => {
+    let token = cookies.get(c, 'csrf');
+    if (token === undefined || token.length !== 43) {
+      token = randomToken();
+      cookies.set(c, 'csrf', token, CSRF_COOKIE_SECONDS);
+    }
+    return token;
+  };
+
+  const sessionUser = async (c: Context<GatewayEnv>): Promise<UserRecord | undefined> => {
+    const sessionId = cookies.get(c, 'session');
+    if (sessionId === undefined) return undefined;
+    const session = await ctx.storage.sessions.get(hashSecret(sessionId), ctx.clock.now());
+    if (session === undefined) return undefined;
+    const user = await ctx.storage.users.getById(session.userId);
+    return user === undefined || user.disabled ? undefined : user;
+  };
+
+  /** Validates the request; answers the error page or error redirect itself. */
+  const validate = async (
+    c: Context<GatewayEnv>,
+    params: URLSearchParams,
+    status: 302 | 303,
+  ): Promise<AuthorizationRequest | Response> => {
+    try {
+      const result = await validateAuthorizationRequest(params, ctx);
+      if (result.ok) return result.request;
+      return c.redirect(
+        buildRedirect(result.redirectUri, ctx.issuer, {
+          error: result.error.code,
+          error_description: result.error.message,
+          state: result.state,
+        }),
+        status,
+      );
+    } catch (error) {
+      if (error instanceof UntrustedRedirectError) {
+        return errorPage(c, 400, error.title, error.message);
+      }
+      throw error;
+    }
+  };
+
+  const showLogin = (
+    c: Context<GatewayEnv>,
+    request: AuthorizationRequest,
+    rawRequest: string,
+    status: 200 | 401 | 429,
+    extra: { error?: string; username?: string } = {},
+  ): Response => {
+    const nonce = randomBytes(16).toString('base64');
+    const html = renderLoginPage({
+      nonce,
+      csrfToken: csrfToken(c),
+      action: OAUTH_PATHS.login,
+      requestId: rawRequest,
+      clientName: request.client.clientName ?? request.client.clientId,
+      redirectHost: redirectHost(request.redirectUri),
+      ...extra,
+    });
+    return page(c, html, status, pageCsp(nonce));
+  };
+
+  const showConsent = (
+    c: Context<GatewayEnv>,
+    request: AuthorizationRequest,
+    rawRequest: string,
+    user: UserRecord,
+  ): Response => {
+    const nonce = randomBytes(16).toString('base64');
+    const html = renderConsentPage({
+      nonce,
+      csrfToken: csrfToken(c),
+      action: OAUTH_PATHS.consent,
+      requestId: rawRequest,
+      clientName: request.client.clientName ?? request.client.clientId,
+      ...(request.client.clientUri === undefined ? {} : { clientUri: request.client.clientUri }),
+      redirectHost: redirectHost(request.redirectUri),
+      username: user.username,
+      scopes: request.scopes.map((scope) => ({
+        scope,
+        description: SCOPE_DESCRIPTIONS[scope],
+        checked: true,
+      })),
+      accessTokenLifetime: humanDuration(ctx.lifetimes.accessTokenSeconds),
+      refreshLifetime: humanDuration(ctx.lifetimes.grantSeconds),
+    });
+    return page(c, html, 200, pageCsp(nonce, request.redirectUri));
+  };
+
+  /** A POST is ours only if it comes from our own page, with the CSRF token of this browser. */
+  const checkPost = async (
+    c: Context<GatewayEnv>,
+  ): Promise<URLSearchParams | Response> => {
+    const fetchSite = c.req.header('sec-fetch-site');
+    const requestOrigin = c.req.header('origin');
+    if (
+      (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') ||
+      (requestOrigin !== undefined && requestOrigin !== issuerOrigin)
+    ) {
+      return errorPage(c, 403, 'Request refused', 'This form was sent from another site.');
+    }
+    const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') {
+      return errorPage(c, 400, 'Invalid request', 'The form could not be read.');
+    }
+    const form = new URLSearchParams(await readLimitedText(c.req.raw, MAX_FORM_BYTES, 'invalid_request'));
+    const cookie = cookies.get(c, 'csrf');
+    const sent = form.get('csrf_token') ?? '';
+    if (cookie === undefined || !constantTimeEqual(hashSecret(cookie), hashSecret(sent))) {
+      return errorPage(
+        c,
+        403,
+        'Session expired',
+        'This form is no longer valid. Go back to the application and start signing in again.',
+      );
+    }
+    return form;
+  };
+
+  app.get(OAUTH_PATHS.authorize, async (c) => {
+    const params = new URL(c.req.url).searchParams;
+    const request = await validate(c, params, 302);
+    if (request instanceof Response) return request;
+    const user = await sessionUser(c);
+    if (user === undefined) return showLogin(c, request, params.toString(), 200);
+    return showConsent(c, request, params.toString(), user);
+  });
+
+  app.post(OAUTH_PATHS.login, async (c) => {
+    const form = await checkPost(c);
+    if (form instanceof Response) return form;
+    const rawRequest = form.get('request') ?? '';
+    const request = await validate(c, new URLSearchParams(rawRequest), 303);
+    if (request instanceof Response) return request;
+
+    const username = (form.get('username') ?? '').trim().toLowerCase();
+    const password = form.get('password') ?? '';
+    const ip = c.get('ip');
+    const origin = { requestId: c.get('requestId'), ip };
+    const throttle = await deps.throttle.check(username, ip);
+    if (!throttle.allowed) {
+      await ctx.audit.record({ type: AUDIT_EVENT.loginThrottled, outcome: 'failure', username, ...origin });
+      const response = showLogin(c, request, rawRequest, 429, {
+        error: `Too many failed sign-ins. Try again in ${Math.ceil(throttle.retryAfterSeconds / 60)} minute(s).`,
+        username,
+      });
+      response.headers.set('Retry-After', String(throttle.retryAfterSeconds));
+      return response;
+    }
+    const user = username === '' || password === '' ? undefined : await deps.accounts.authenticate(username, password);
+    if (user === undefined) {
+      await deps.throttle.recordFailure(username, ip);
+      await ctx.audit.record({ type: AUDIT_EVENT.loginFailed, outcome: 'failure', username, ...origin });
+      return showLogin(c, request, rawRequest, 401, { error: 'Wrong username or password.', username });
+    }
+    await deps.throttle.recordSuccess(username, ip);
+    const sessionId = randomToken();
+    const now = ctx.clock.now();
+    await ctx.storage.sessions.create({
+      idHash: hashSecret(sessionId),
+      userId: user.id,
+      createdAt: now,
+      expiresAt: now + deps.sessionSeconds * 1000,
+    });
+    cookies.set(c, 'session', sessionId, deps.sessionSeconds);
+    await ctx.audit.record({
+      type: AUDIT_EVENT.loginSucceeded,
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+      clientId: request.client.clientId,
+      ...origin,
+    });
+    return c.redirect(`${OAUTH_PATHS.authorize}?${rawRequest}`, 303);
+  });
+
+  app.post(OAUTH_PATHS.consent, async (c) => {
+    const form = await checkPost(c);
+    if (form instanceof Response) return form;
+    const rawRequest = form.get('request') ?? '';
+    const request = await validate(c, new URLSearchParams(rawRequest), 303);
+    if (request instanceof Response) return request;
+    const user = await sessionUser(c);
+    if (user === undefined) return c.redirect(`${OAUTH_PATHS.authorize}?${rawRequest}`, 303);
+
+    const origin = { requestId: c.get('requestId'), ip: c.get('ip') };
+    const chosen = new Set(form.getAll('scope'));
+    const scopes: Scope[] = request.scopes.filter((s) => chosen.has(s));
+    const decision = form.get('decision');
+    if (decision !== 'approve' || scopes.length === 0) {
+      await ctx.audit.record({
+        type: AUDIT_EVENT.consentDenied,
+        outcome: 'failure',
+        userId: user.id,
+        username: user.username,
+        clientId: request.client.clientId,
+        ...origin,
+      });
+      return c.redirect(
+        buildRedirect(request.redirectUri, ctx.issuer, {
+          error: 'access_denied',
+          error_description:
+            decision === 'approve' ? 'no scope was approved' : 'the user denied the request',
+          state: request.state,
+        }),
+        303,
+      );
+    }
+    await ctx.audit.record({
+      type: AUDIT_EVENT.consentGranted,
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+      clientId: request.client.clientId,
+      ...origin,
+      detail: { scope: scopes.join(' '), writeDeclined: request.scopes.includes(SCOPES.write) && !scopes.includes(SCOPES.write) },
+    });
+    return c.redirect(await issueAuthorizationCode(ctx, request, user, scopes, origin), 303);
+  });
+}

@@ -1,0 +1,123 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { randomBytes } from 'node:crypto';
+import { OAuthError } from '../oauth/errors.js';
+import type { Logger } from './logger.js';
+import type { GatewayEnv, PeerAddress } from './types.js';
+
+/**
+ * Gives every request an id (echoed in `X-Request-Id`), resolves the client
+ * IP, and logs one line when it ends: method, path (never the query, which
+ * may carry state or codes), status, duration.
+ */
+export function requestContext(
+  logger: Logger,
+  peerAddress: PeerAddress,
+  trustProxy: boolean,
+): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const requestId = randomBytes(12).toString('base64url');
+    c.set('requestId', requestId);
+    c.set('ip', clientIp(c, peerAddress, trustProxy));
+    await next();
+    c.header('X-Request-Id', requestId);
+    logger.info('request', {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  };
+}
+
+function clientIp(c: Context, peerAddress: PeerAddress, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded !== undefined && forwarded !== '') return forwarded;
+  }
+  return peerAddress(c.req.raw, c.env) ?? 'unknown';
+}
+
+/**
+ * Security headers on every response. Pages add their own nonce-based CSP;
+ * everything else is data and gets a CSP that allows nothing.
+ * @see OWASP Secure Headers; draft-ietf-oauth-v2-1-13 §7.5 (clickjacking)
+ */
+export function securityHeaders(https: boolean): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    await next();
+    const h = c.res.headers;
+    h.set('X-Content-Type-Options', 'nosniff');
+    h.set('X-Frame-Options', 'DENY');
+    h.set('Referrer-Policy', 'no-referrer');
+    if (!h.has('Content-Security-Policy')) {
+      h.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+    }
+    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    if (https) h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  };
+}
+
+/**
+ * Maps errors to responses: `OAuthError` becomes its 4xx with the RFC 6749
+ * §5.2 body; anything else is a fault, logged with the request id and
+ * answered with a generic 500 that leaks nothing.
+ */
+export function errorHandler(logger: Logger) {
+  return (error: Error, c: Context<GatewayEnv>): Response => {
+    if (error instanceof OAuthError) {
+      return oauthErrorResponse(error);
+    }
+    const requestId = c.get('requestId');
+    logger.error('unhandled error', {
+      requestId,
+      path: c.req.path,
+      error: error.name,
+      detail: error.message,
+      stack: error.stack?.split('\n').slice(0, 6).join(' | '),
+    });
+    return Response.json(
+      { error: 'server_error', error_description: `internal error (request id ${requestId})` },
+      { status: 500, headers: { 'Cache-Control': 'no-store' } },
+    );
+  };
+}
+
+/** The JSON error response of RFC 6749 §5.2, never cached. */
+export function oauthErrorResponse(error: OAuthError): Response {
+  return Response.json(error.toJSON(), {
+    status: error.status,
+    headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...error.headers },
+  });
+}
+
+/** `Cache-Control: no-store` on every OAuth response. @see RFC 6749 §5.1 */
+export const noStore: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+  await next();
+  c.res.headers.set('Cache-Control', 'no-store');
+  c.res.headers.set('Pragma', 'no-cache');
+};
+
+/**
+ * Permissive CORS for endpoints browser-based clients call (metadata,
+ * register, token, revoke): any origin, no cookies, so nothing ambient is
+ * exposed. Not used on /authorize or the pages.
+ * @see MCP 2025-11-25 authorization; Fetch Standard (CORS protocol)
+ */
+export function publicCors(methods: string): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    if (c.req.method === 'OPTIONS') {
+      return c.body(null, 204, {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Methods': methods,
+        'Access-Control-Allow-Headers':
+          'authorization, content-type, mcp-protocol-version, x-requested-with',
+        'Access-Control-Max-Age': '86400',
+      });
+    }
+    await next();
+    c.res.headers.set('Access-Control-Allow-Origin', '*');
+    c.res.headers.set('Access-Control-Expose-Headers', 'WWW-Authenticate, X-Request-Id');
+  };
+}

@@ -1,0 +1,140 @@
+import type { Context } from 'hono';
+import { AUDIT_EVENT } from '../audit/audit-events.js';
+import { authenticateClient, readClientCredentials } from '../oauth/client-authentication.js';
+import type { OAuthContext, RequestOrigin } from '../oauth/context.js';
+import { OAuthError } from '../oauth/errors.js';
+import { introspectToken } from '../oauth/introspect.js';
+import { authorizationServerMetadata, OAUTH_PATHS } from '../oauth/metadata.js';
+import { registerClient } from '../oauth/register.js';
+import { revokeToken } from '../oauth/revoke.js';
+import { redeemAuthorizationCode, refreshTokens } from '../oauth/token-grants.js';
+import type { ClientKind, ClientRecord } from '../storage/ports.js';
+import { readForm, readJson } from './body.js';
+import { noStore, publicCors } from './middleware.js';
+import type { GatewayApp, GatewayEnv } from './types.js';
+
+export interface OAuthRouteOptions {
+  registrationRateLimitPerHour: number;
+}
+
+function origin(c: Context<GatewayEnv>): RequestOrigin {
+  return { requestId: c.get('requestId'), ip: c.get('ip') };
+}
+
+async function authenticatedClient(
+  ctx: OAuthContext,
+  c: Context<GatewayEnv>,
+  form: URLSearchParams,
+  kinds: readonly ClientKind[],
+): Promise<ClientRecord> {
+  const presented = readClientCredentials(c.req.header('authorization'), form);
+  if (presented === undefined) {
+    throw new OAuthError('invalid_client', 'client authentication is required', {
+      status: 401,
+      headers: { 'WWW-Authenticate': 'Basic realm="jira-mcp-gateway"' },
+    });
+  }
+  let client: ClientRecord | undefined;
+  try {
+    client = await ctx.clients.find(presented.clientId);
+  } catch (error) {
+    if (error instanceof OAuthError) {
+      throw new OAuthError('invalid_client', error.message, { status: 401 });
+    }
+    throw error;
+  }
+  return authenticateClient(presented, client, ctx.clock.now(), kinds);
+}
+
+/**
+ * Mounts the authorization server's machine endpoints: metadata (RFC 8414),
+ * registration (RFC 7591), token (RFC 6749 §3.2), revocation (RFC 7009) and
+ * introspection (RFC 7662).
+ */
+export function registerOAuthRoutes(
+  app: GatewayApp,
+  ctx: OAuthContext,
+  options: OAuthRouteOptions,
+): void {
+  const metadata = authorizationServerMetadata(ctx.issuer);
+  const metadataPaths = [
+    '/.well-known/oauth-authorization-server',
+    // Path-inserted forms some clients derive from the MCP URL (RFC 8414 §3.1).
+    '/.well-known/oauth-authorization-server/mcp',
+  ];
+  for (const path of metadataPaths) {
+    app.use(path, publicCors('GET, OPTIONS'));
+    app.get(path, (c) => c.json(metadata, 200, { 'Cache-Control': 'public, max-age=3600' }));
+  }
+
+  app.use(OAUTH_PATHS.register, publicCors('POST, OPTIONS'), noStore);
+  app.post(OAUTH_PATHS.register, async (c) => {
+    const now = ctx.clock.now();
+    const hour = 3600_000;
+    const windowEnd = Math.floor(now / hour) * hour + hour;
+    const count = await ctx.storage.counters.increment(
+      `register:${c.get('ip')}`,
+      now,
+      windowEnd,
+    );
+    if (count > options.registrationRateLimitPerHour) {
+      throw new OAuthError('temporarily_unavailable', 'too many registrations from this address', {
+        status: 429,
+        headers: { 'Retry-After': String(Math.ceil((windowEnd - now) / 1000)) },
+      });
+    }
+    const body = await readJson(c.req.raw);
+    const { client, response } = await registerClient(body, {
+      clients: ctx.storage.clients,
+      clock: ctx.clock,
+    });
+    await ctx.audit.record({
+      type: AUDIT_EVENT.clientRegistered,
+      outcome: 'success',
+      clientId: client.clientId,
+      ...origin(c),
+      detail: {
+        clientName: client.clientName ?? null,
+        authMethod: client.tokenEndpointAuthMethod,
+        redirectUris: client.redirectUris.join(' '),
+      },
+    });
+    return c.json(response, 201);
+  });
+
+  app.use(OAUTH_PATHS.token, publicCors('POST, OPTIONS'), noStore);
+  app.post(OAUTH_PATHS.token, async (c) => {
+    const form = await readForm(c.req.raw);
+    const grantType = form.getAll('grant_type');
+    if (grantType.length !== 1) {
+      throw new OAuthError('invalid_request', 'exactly one grant_type is required');
+    }
+    const client = await authenticatedClient(ctx, c, form, ['oauth']);
+    switch (grantType[0]) {
+      case 'authorization_code':
+        return c.json(await redeemAuthorizationCode(ctx, client, form, origin(c)));
+      case 'refresh_token':
+        return c.json(await refreshTokens(ctx, client, form, origin(c)));
+      default:
+        throw new OAuthError(
+          'unsupported_grant_type',
+          'supported grant types: authorization_code, refresh_token',
+        );
+    }
+  });
+
+  app.use(OAUTH_PATHS.revoke, publicCors('POST, OPTIONS'), noStore);
+  app.post(OAUTH_PATHS.revoke, async (c) => {
+    const form = await readForm(c.req.raw);
+    const client = await authenticatedClient(ctx, c, form, ['oauth']);
+    await revokeToken(ctx, client, form, origin(c));
+    return c.body(null, 200);
+  });
+
+  app.use(OAUTH_PATHS.introspect, noStore);
+  app.post(OAUTH_PATHS.introspect, async (c) => {
+    const form = await readForm(c.req.raw);
+    const caller = await authenticatedClient(ctx, c, form, ['resource_server']);
+    return c.json(await introspectToken(ctx, caller, form, origin(c)));
+  });
+}

@@ -1,0 +1,73 @@
+import { AUDIT_EVENT } from '../audit/audit-events.js';
+import { epochSeconds } from '../clock.js';
+import { hashSecret } from '../crypto/hash.js';
+import type { ClientRecord, TokenKind } from '../storage/ports.js';
+import { originFields, type OAuthContext, type RequestOrigin } from './context.js';
+import { OAuthError } from './errors.js';
+import { formatScopes } from './scopes.js';
+
+/** The RFC 7662 response body. */
+export type IntrospectionResponse =
+  | { active: false }
+  | {
+      active: true;
+      scope: string;
+      client_id: string;
+      username?: string;
+      sub: string;
+      token_type: 'Bearer' | 'refresh_token';
+      exp: number;
+      iat: number;
+      aud: string;
+      iss: string;
+    };
+
+/**
+ * Answers whether a token is active, for a resource server that
+ * authenticated with its credential. Revoked, expired, unknown tokens and
+ * tokens of a revoked grant are all `{ active: false }` with nothing else.
+ * @see RFC 7662 §2.1, §2.2
+ */
+export async function introspectToken(
+  ctx: OAuthContext,
+  caller: ClientRecord,
+  form: URLSearchParams,
+  origin: RequestOrigin,
+): Promise<IntrospectionResponse> {
+  const tokens = form.getAll('token');
+  if (tokens.length !== 1 || tokens[0] === '' || tokens[0] === undefined) {
+    throw new OAuthError('invalid_request', 'exactly one token is required');
+  }
+  const hint = form.get('token_type_hint');
+  const order: TokenKind[] = hint === 'refresh_token' ? ['refresh', 'access'] : ['access', 'refresh'];
+  const now = ctx.clock.now();
+  const tokenHash = hashSecret(tokens[0]);
+  let found;
+  for (const kind of order) {
+    found = await ctx.storage.tokens.findActive(tokenHash, kind, now);
+    if (found !== undefined) break;
+  }
+  await ctx.audit.record({
+    type: AUDIT_EVENT.introspection,
+    outcome: found === undefined ? 'failure' : 'success',
+    clientId: caller.clientId,
+    ...(found === undefined ? {} : { userId: found.token.userId, grantId: found.token.grantId }),
+    ...originFields(origin),
+    detail: { active: found !== undefined },
+  });
+  if (found === undefined) return { active: false };
+  const user = await ctx.storage.users.getById(found.token.userId);
+  if (user === undefined || user.disabled) return { active: false };
+  return {
+    active: true,
+    scope: formatScopes(found.token.scopes),
+    client_id: found.token.clientId,
+    username: user.username,
+    sub: user.id,
+    token_type: found.token.kind === 'access' ? 'Bearer' : 'refresh_token',
+    exp: epochSeconds(found.token.expiresAt),
+    iat: epochSeconds(found.token.issuedAt),
+    aud: found.token.resource,
+    iss: ctx.issuer,
+  };
+}

@@ -1,0 +1,205 @@
+import { AUDIT_EVENT } from '../audit/audit-events.js';
+import { hashSecret } from '../crypto/hash.js';
+import type { ClientRecord, GrantRecord } from '../storage/ports.js';
+import { originFields, type OAuthContext, type RequestOrigin } from './context.js';
+import { OAuthError } from './errors.js';
+import { mintTokens, type TokenResponse } from './issue-tokens.js';
+import { verifyCodeVerifier } from './pkce.js';
+import { resolveResource } from './resource-indicator.js';
+import { formatScopes, isScope, type Scope } from './scopes.js';
+
+function single(form: URLSearchParams, name: string): string | undefined {
+  const values = form.getAll(name);
+  if (values.length > 1) throw new OAuthError('invalid_request', `${name} must not be repeated`);
+  const value = values[0];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function mayRefresh(client: ClientRecord): boolean {
+  return client.grantTypes.includes('refresh_token');
+}
+
+/**
+ * The `authorization_code` grant. The code is consumed atomically before any
+ * other check, so of parallel redemptions at most one wins; a replayed code
+ * is refused and the grant it created is revoked, since the first redemption
+ * may have been an attacker's.
+ * @see RFC 6749 §4.1.3, §10.5; RFC 7636 §4.6; RFC 8707 §2.2; draft-ietf-oauth-v2-1-13 §4.1.3
+ */
+export async function redeemAuthorizationCode(
+  ctx: OAuthContext,
+  client: ClientRecord,
+  form: URLSearchParams,
+  origin: RequestOrigin,
+): Promise<TokenResponse> {
+  const code = single(form, 'code');
+  if (code === undefined) throw new OAuthError('invalid_request', 'code is required');
+  const verifier = single(form, 'code_verifier');
+  const redirectUri = single(form, 'redirect_uri');
+  const requestedResource = single(form, 'resource');
+  const now = ctx.clock.now();
+
+  const result = await ctx.storage.codes.consume(hashSecret(code), now);
+  if (result.status === 'replayed') {
+    await ctx.storage.grants.revoke(result.code.grantId, now, 'authorization code replayed');
+    await ctx.audit.record({
+      type: AUDIT_EVENT.codeReplayed,
+      outcome: 'failure',
+      clientId: client.clientId,
+      userId: result.code.userId,
+      grantId: result.code.grantId,
+      ...originFields(origin),
+      detail: { action: 'grant revoked' },
+    });
+    throw new OAuthError('invalid_grant', 'authorization code was already used');
+  }
+  if (result.status !== 'ok') {
+    throw new OAuthError(
+      'invalid_grant',
+      result.status === 'expired' ? 'authorization code expired' : 'authorization code is invalid',
+    );
+  }
+  const record = result.code;
+  if (record.clientId !== client.clientId) {
+    throw new OAuthError('invalid_grant', 'authorization code was issued to another client');
+  }
+  // RFC 6749 §4.1.3: the redirect URI must be repeated when the authorization request
+  // named it. It may be omitted only by a client with a single registered URI, where no
+  // other URI could have been named, so no code can be injected through a different one.
+  if (redirectUri === undefined && client.redirectUris.length !== 1) {
+    throw new OAuthError('invalid_request', 'redirect_uri is required');
+  }
+  if (redirectUri !== undefined && redirectUri !== record.redirectUri) {
+    throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+  }
+  if (requestedResource !== undefined) {
+    const resource = resolveResource(requestedResource, ctx.resource);
+    if (resource !== record.resource) {
+      throw new OAuthError('invalid_target', 'resource differs from the authorization request');
+    }
+  }
+  verifyCodeVerifier(verifier, record.codeChallenge);
+
+  const grant: GrantRecord = {
+    id: record.grantId,
+    userId: record.userId,
+    clientId: record.clientId,
+    scopes: record.scopes,
+    resource: record.resource,
+    createdAt: now,
+    expiresAt: now + ctx.lifetimes.grantSeconds * 1000,
+  };
+  await ctx.storage.grants.create(grant);
+  const minted = mintTokens(ctx, grant, grant.scopes, mayRefresh(client));
+  await ctx.storage.tokens.save(minted.records);
+  await ctx.audit.record({
+    type: AUDIT_EVENT.codeRedeemed,
+    outcome: 'success',
+    clientId: client.clientId,
+    userId: grant.userId,
+    grantId: grant.id,
+    ...originFields(origin),
+  });
+  await ctx.audit.record({
+    type: AUDIT_EVENT.tokenIssued,
+    outcome: 'success',
+    clientId: client.clientId,
+    userId: grant.userId,
+    grantId: grant.id,
+    ...originFields(origin),
+    detail: { scope: minted.response.scope, refresh: minted.response.refresh_token !== undefined },
+  });
+  return minted.response;
+}
+
+/**
+ * Narrows the scope of a refresh to what was asked, never beyond the grant.
+ * @see RFC 6749 §6 (the requested scope MUST NOT include any scope not originally granted)
+ */
+function refreshScopes(requested: string | undefined, granted: readonly Scope[]): Scope[] {
+  if (requested === undefined) return [...granted];
+  const asked = requested.split(' ').filter(isScope);
+  if (asked.some((s) => !granted.includes(s))) {
+    throw new OAuthError('invalid_scope', 'a refresh cannot add scopes beyond the original grant');
+  }
+  return asked.length === 0 ? [...granted] : asked;
+}
+
+/**
+ * The `refresh_token` grant with rotation: every use returns a new refresh
+ * token and retires the old one; presenting a retired one again revokes the
+ * whole grant (the token has leaked to someone).
+ * @see RFC 6749 §6; draft-ietf-oauth-v2-1-13 §4.3.1; OAuth 2.0 Security BCP (RFC 9700) §4.14.2
+ */
+export async function refreshTokens(
+  ctx: OAuthContext,
+  client: ClientRecord,
+  form: URLSearchParams,
+  origin: RequestOrigin,
+): Promise<TokenResponse> {
+  const refreshToken = single(form, 'refresh_token');
+  if (refreshToken === undefined) {
+    throw new OAuthError('invalid_request', 'refresh_token is required');
+  }
+  if (!mayRefresh(client)) {
+    throw new OAuthError('unauthorized_client', 'this client did not register the refresh_token grant');
+  }
+  const requestedResource = single(form, 'resource');
+  const now = ctx.clock.now();
+  const tokenHash = hashSecret(refreshToken);
+  const active = await ctx.storage.tokens.findActive(tokenHash, 'refresh', now);
+  if (active === undefined) {
+    const stored = await ctx.storage.tokens.get(tokenHash);
+    if (stored?.kind === 'refresh' && stored.rotatedAt !== undefined && stored.clientId === client.clientId) {
+      await revokeForReuse(ctx, stored.grantId, stored.userId, client.clientId, origin);
+    }
+    throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');
+  }
+  if (active.token.clientId !== client.clientId) {
+    throw new OAuthError('invalid_grant', 'refresh token was issued to another client');
+  }
+  if (requestedResource !== undefined) {
+    if (resolveResource(requestedResource, ctx.resource) !== active.token.resource) {
+      throw new OAuthError('invalid_target', 'resource differs from the original grant');
+    }
+  }
+  const scopes = refreshScopes(single(form, 'scope'), active.grant.scopes);
+  const minted = mintTokens(ctx, active.grant, scopes, true);
+  const rotated = await ctx.storage.tokens.rotateRefresh(tokenHash, now, minted.records);
+  if (rotated.status === 'reused') {
+    await revokeForReuse(ctx, rotated.token.grantId, rotated.token.userId, client.clientId, origin);
+    throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');
+  }
+  if (rotated.status !== 'ok') {
+    throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');
+  }
+  await ctx.audit.record({
+    type: AUDIT_EVENT.tokenRefreshed,
+    outcome: 'success',
+    clientId: client.clientId,
+    userId: active.grant.userId,
+    grantId: active.grant.id,
+    ...originFields(origin),
+    detail: { scope: formatScopes(scopes) },
+  });
+  return minted.response;
+}
+
+async function revokeForReuse(
+  ctx: OAuthContext,
+  grantId: string,
+  userId: string,
+  clientId: string,
+  origin: RequestOrigin,
+): Promise<void> {
+  await ctx.storage.grants.revoke(grantId, ctx.clock.now(), 'refresh token reused');
+  await ctx.audit.record({
+    type: AUDIT_EVENT.refreshReuseDetected,
+    outcome: 'failure',
+    clientId,
+    userId,
+    grantId,
+    ...originFields(origin),
+    detail: { action: 'grant revoked' },
+  });
+}
