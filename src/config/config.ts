@@ -58,6 +58,10 @@ const RAW_SCHEMA = z.object({
   ENABLED_TOOLS: list.default([]),
   JIRA_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   JIRA_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  OAUTH_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
+  INTROSPECTION_CLIENT_ID: z.string().min(1).optional(),
+  INTROSPECTION_CLIENT_SECRET: z.string().min(1).optional(),
+  INTROSPECTION_CACHE_SECONDS: z.coerce.number().int().min(0).max(30, 'must be at most 30 seconds').default(15),
   TLS_CERT: z.string().min(1).optional(),
   TLS_KEY: z.string().min(1).optional(),
 });
@@ -96,6 +100,9 @@ export interface Config {
   jiraTimeoutMs: number;
   jiraMaxRetries: number;
   tls?: { certPath: string; keyPath: string };
+  /** How the MCP role checks tokens when it runs apart from the authorization server. */
+  introspection?: { endpoint: string; clientId: string; clientSecret: string };
+  introspectionCacheSeconds: number;
 }
 
 /** Thrown when a setting is invalid; its message names the setting. */
@@ -144,6 +151,14 @@ export function loadConfig(
       'Invalid configuration:\n  JIRA_BASE_URL: required when JIRA_EMAIL or JIRA_API_TOKEN is set',
     );
   }
+  if (
+    raw.ROLE === 'mcp' &&
+    (raw.INTROSPECTION_CLIENT_ID === undefined || raw.INTROSPECTION_CLIENT_SECRET === undefined)
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET: required with ROLE=mcp (create them with `client add-resource-server`)',
+    );
+  }
   if ((raw.TLS_CERT === undefined) !== (raw.TLS_KEY === undefined)) {
     throw new ConfigError('Invalid configuration:\n  TLS_CERT, TLS_KEY: set both or neither');
   }
@@ -177,7 +192,15 @@ export function loadConfig(
     enabledTools: raw.ENABLED_TOOLS,
     jiraTimeoutMs: raw.JIRA_TIMEOUT_MS,
     jiraMaxRetries: raw.JIRA_MAX_RETRIES,
+    introspectionCacheSeconds: raw.INTROSPECTION_CACHE_SECONDS,
   };
+  if (raw.INTROSPECTION_CLIENT_ID !== undefined && raw.INTROSPECTION_CLIENT_SECRET !== undefined) {
+    config.introspection = {
+      endpoint: `${withoutTrailingSlash(raw.OAUTH_INTERNAL_URL ?? publicUrl)}/introspect`,
+      clientId: raw.INTROSPECTION_CLIENT_ID,
+      clientSecret: raw.INTROSPECTION_CLIENT_SECRET,
+    };
+  }
   if (raw.MASTER_KEY !== undefined) config.masterKey = Buffer.from(raw.MASTER_KEY, 'base64');
   if (raw.JIRA_BASE_URL !== undefined) {
     config.jira = {
@@ -218,6 +241,10 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
   ['ENABLED_TOOLS', 'only these tools (comma-separated)', '(all)'],
   ['JIRA_TIMEOUT_MS', 'timeout of one Jira request', '15000'],
   ['JIRA_MAX_RETRIES', 'retries on Jira 429/503', '3'],
+  ['OAUTH_INTERNAL_URL', 'ROLE=mcp: where the OAuth role answers /introspect', 'PUBLIC_URL'],
+  ['INTROSPECTION_CLIENT_ID', 'ROLE=mcp: resource-server credential id', ''],
+  ['INTROSPECTION_CLIENT_SECRET', 'ROLE=mcp: resource-server credential secret', ''],
+  ['INTROSPECTION_CACHE_SECONDS', 'ROLE=mcp: reuse a positive introspection answer (max 30)', '15'],
   ['TLS_CERT', 'PEM certificate file: serve HTTPS directly', ''],
   ['TLS_KEY', 'PEM private key file for TLS_CERT', ''],
 ];

@@ -13,6 +13,7 @@ import type { OAuthContext } from '../oauth/context.js';
 import { issueAuthorizationCode } from '../oauth/issue-code.js';
 import { OAUTH_PATHS } from '../oauth/metadata.js';
 import { SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../oauth/scopes.js';
+import { normalizeUsername } from '../accounts/users.js';
 import type { UserRecord } from '../storage/ports.js';
 import { readLimitedText, MAX_FORM_BYTES } from './body.js';
 import type { CookieJar } from './cookies.js';
@@ -171,14 +172,22 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
       action: OAUTH_PATHS.consent,
       requestId: rawRequest,
       clientName: request.client.clientName ?? request.client.clientId,
-      ...(request.client.clientUri === undefined ? {} : { clientUri: request.client.clientUri }),
+      // A metadata-document client is identified by its URL, whose host is what we can vouch for.
+      ...(request.client.source === 'cimd'
+        ? { clientUri: request.client.clientId }
+        : request.client.clientUri === undefined
+          ? {}
+          : { clientUri: request.client.clientUri }),
       redirectHost: redirectHost(request.redirectUri),
       username: user.username,
       scopes: request.scopes.map((scope) => ({
         scope,
         description: SCOPE_DESCRIPTIONS[scope],
         checked: true,
+        // Reading is what every tool needs; the person may decline writing, or deny.
+        required: scope === SCOPES.read,
       })),
+      clientVerified: request.client.source === 'cli',
       accessTokenLifetime: humanDuration(ctx.lifetimes.accessTokenSeconds),
       refreshLifetime: humanDuration(ctx.lifetimes.grantSeconds),
     });
@@ -231,7 +240,7 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
     const request = await validate(c, new URLSearchParams(rawRequest), 303);
     if (request instanceof Response) return request;
 
-    const username = (form.get('username') ?? '').trim().toLowerCase();
+    const username = normalizeUsername((form.get('username') ?? '').trim());
     const password = form.get('password') ?? '';
     const ip = c.get('ip');
     const origin = { requestId: c.get('requestId'), ip };

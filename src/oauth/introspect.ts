@@ -20,6 +20,8 @@ export type IntrospectionResponse =
       iat: number;
       aud: string;
       iss: string;
+      /** Extension member (RFC 7662 §2.2 allows them): lets the MCP role audit by grant. */
+      grant_id: string;
     };
 
 /**
@@ -69,5 +71,6 @@ export async function introspectToken(
     iat: epochSeconds(found.token.issuedAt),
     aud: found.token.resource,
     iss: ctx.issuer,
+    grant_id: found.token.grantId,
   };
 }

@@ -96,7 +96,9 @@ export interface AuthorizationCodeRepository {
   save(code: AuthorizationCodeRecord): Promise<void>;
   /**
    * Atomically marks the code used. Exactly one concurrent caller sees `ok`;
-   * every later (or losing) caller sees `replayed`.
+   * every later (or losing) caller sees `replayed`, also after the code's
+   * expiry for as long as the record exists (a replay is evidence of theft).
+   * An expired code that was never redeemed is `expired`.
    */
   consume(codeHash: string, now: number): Promise<ConsumeCodeResult>;
 }
@@ -157,7 +159,8 @@ export interface TokenRepository {
   save(tokens: TokenRecord[]): Promise<void>;
   /**
    * The token with its grant when the token is of `kind`, unexpired,
-   * unrevoked, and its grant is neither revoked nor expired.
+   * unrevoked, not rotated (refresh tokens), and its grant is neither
+   * revoked nor expired.
    */
   findActive(tokenHash: string, kind: TokenKind, now: number): Promise<ActiveToken | undefined>;
   /** The token in any state (for revocation and reuse detection). */

@@ -203,6 +203,16 @@ describe('POST /token — authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6)'
     expect(events.some((e) => e.type === 'code.replayed')).toBe(true);
   });
 
+  it('still revokes the tokens when the code is replayed after it expired', async () => {
+    const { code, pkce } = await obtainCode(agent, clientId);
+    const first = await json(await redeem(gw, clientId, code, pkce.verifier));
+    gw.clock.advance(120_000);
+    const replay = await redeem(gw, clientId, code, pkce.verifier);
+    expect((await json(replay)).error).toBe('invalid_grant');
+    const refresh = await tokenRequest(gw, { grant_type: 'refresh_token', client_id: clientId, refresh_token: String(first.refresh_token) });
+    expect((await json(refresh)).error).toBe('invalid_grant');
+  });
+
   it('lets at most one of 10 parallel redemptions of one code win', async () => {
     const { code, pkce } = await obtainCode(agent, clientId);
     const responses = await Promise.all(Array.from({ length: 10 }, () => redeem(gw, clientId, code, pkce.verifier)));

@@ -1,0 +1,99 @@
+import type Database from 'better-sqlite3';
+import type { UserRecord, UserRepository } from '../ports.js';
+import { sqliteCall } from './sqlite-call.js';
+
+interface UserRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  disabled: number;
+  created_at: number;
+}
+
+const COLUMNS = 'id, username, password_hash, disabled, created_at';
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    disabled: row.disabled === 1,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * Local accounts in the `users` table. Usernames are unique as given (byte
+ * for byte); normalising them is the accounts module's decision.
+ * @see docs/storage-schema.md#users
+ */
+export class SqliteUserRepository implements UserRepository {
+  readonly #insert;
+  readonly #byId;
+  readonly #byUsername;
+  readonly #all;
+  readonly #setDisabled;
+  readonly #setPasswordHash;
+  readonly #count;
+
+  constructor(db: Database.Database) {
+    this.#insert = db.prepare<[UserRow]>(
+      `INSERT INTO users (${COLUMNS})
+       VALUES (@id, @username, @password_hash, @disabled, @created_at)`,
+    );
+    this.#byId = db.prepare<[string], UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = ?`);
+    this.#byUsername = db.prepare<[string], UserRow>(
+      `SELECT ${COLUMNS} FROM users WHERE username = ?`,
+    );
+    this.#all = db.prepare<[], UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY created_at, id`);
+    this.#setDisabled = db.prepare<[number, string]>(
+      'UPDATE users SET disabled = ? WHERE username = ?',
+    );
+    this.#setPasswordHash = db.prepare<[string, string]>(
+      'UPDATE users SET password_hash = ? WHERE username = ?',
+    );
+    this.#count = db.prepare<[], number>('SELECT count(*) FROM users').pluck();
+  }
+
+  create(user: UserRecord): Promise<void> {
+    return sqliteCall(() => {
+      this.#insert.run({
+        id: user.id,
+        username: user.username,
+        password_hash: user.passwordHash,
+        disabled: user.disabled ? 1 : 0,
+        created_at: user.createdAt,
+      });
+    });
+  }
+
+  getById(id: string): Promise<UserRecord | undefined> {
+    return sqliteCall(() => {
+      const row = this.#byId.get(id);
+      return row === undefined ? undefined : toUser(row);
+    });
+  }
+
+  getByUsername(username: string): Promise<UserRecord | undefined> {
+    return sqliteCall(() => {
+      const row = this.#byUsername.get(username);
+      return row === undefined ? undefined : toUser(row);
+    });
+  }
+
+  list(): Promise<UserRecord[]> {
+    return sqliteCall(() => this.#all.all().map(toUser));
+  }
+
+  setDisabled(username: string, disabled: boolean): Promise<boolean> {
+    return sqliteCall(() => this.#setDisabled.run(disabled ? 1 : 0, username).changes > 0);
+  }
+
+  setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
+    return sqliteCall(() => this.#setPasswordHash.run(passwordHash, username).changes > 0);
+  }
+
+  count(): Promise<number> {
+    return sqliteCall(() => this.#count.get() ?? 0);
+  }
+}
