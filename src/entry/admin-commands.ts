@@ -5,7 +5,7 @@ import { randomId, randomToken } from '../crypto/random.js';
 import { JiraCredentialStore } from '../jira/credentials.js';
 import type { AuditEvent, GrantRecord } from '../storage/ports.js';
 import { parseCommand, UsageError } from './args.js';
-import { configFor, PROGRAM, type CliIo } from './cli.js';
+import { configFor, PROGRAM, type CliIo } from './io.js';
 import { openLocalRuntime, type LocalRuntime } from './runtime.js';
 
 interface AdminCommand {
@@ -16,7 +16,12 @@ interface AdminCommand {
   options: Parameters<typeof parseCommand>[1];
   /** Number of required positional arguments. */
   arity: number;
-  run(rt: LocalRuntime, args: string[], values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number>;
+  run(
+    rt: LocalRuntime,
+    args: string[],
+    values: Record<string, string | boolean | undefined>,
+    io: CliIo,
+  ): Promise<number>;
 }
 
 const CLI_ORIGIN = { ip: 'cli' } as const;
@@ -28,7 +33,16 @@ function date(ms: number | undefined): string {
 function table(rows: string[][]): string {
   if (rows.length === 0) return '';
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function grantState(grant: GrantRecord, now: number): string {
@@ -36,7 +50,12 @@ function grantState(grant: GrantRecord, now: number): string {
   return grant.expiresAt <= now ? 'expired' : 'active';
 }
 
-async function setDisabled(rt: LocalRuntime, username: string, disabled: boolean, io: CliIo): Promise<number> {
+async function setDisabled(
+  rt: LocalRuntime,
+  username: string,
+  disabled: boolean,
+  io: CliIo,
+): Promise<number> {
   const user = await rt.storage.users.getByUsername(username);
   if (user === undefined || !(await rt.storage.users.setDisabled(username, disabled))) {
     io.stderr(`${PROGRAM}: no user named ${username}\n`);
@@ -46,7 +65,8 @@ async function setDisabled(rt: LocalRuntime, username: string, disabled: boolean
     // A disabled user's existing grants stop working at once, and their sessions end.
     const now = rt.clock.now();
     for (const grant of await rt.storage.grants.listByUser(user.id)) {
-      if (grant.revokedAt === undefined) await rt.storage.grants.revoke(grant.id, now, 'user disabled');
+      if (grant.revokedAt === undefined)
+        await rt.storage.grants.revoke(grant.id, now, 'user disabled');
     }
     await rt.storage.sessions.deleteByUser(user.id);
   }
@@ -69,11 +89,20 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     options: { 'password-stdin': { type: 'boolean' } },
     arity: 1,
     async run(rt, [name], values, io) {
-      if (values['password-stdin'] !== true) throw new UsageError('--password-stdin is required (passwords are never taken as arguments)');
+      if (values['password-stdin'] !== true)
+        throw new UsageError(
+          '--password-stdin is required (passwords are never taken as arguments)',
+        );
       const password = (await io.readStdin()).replace(/\r?\n$/, '');
       try {
         const user = await new UserService(rt.storage.users, rt.clock).create(name ?? '', password);
-        await rt.audit.record({ type: AUDIT_EVENT.userCreated, outcome: 'success', userId: user.id, username: user.username, ...CLI_ORIGIN });
+        await rt.audit.record({
+          type: AUDIT_EVENT.userCreated,
+          outcome: 'success',
+          userId: user.id,
+          username: user.username,
+          ...CLI_ORIGIN,
+        });
         io.stdout(`Created user ${user.username}.\n`);
         return 0;
       } catch (error) {
@@ -93,7 +122,12 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     arity: 0,
     async run(rt, _args, _values, io) {
       const users = await rt.storage.users.list();
-      io.stdout(table([['USERNAME', 'STATE', 'CREATED'], ...users.map((u) => [u.username, u.disabled ? 'disabled' : 'active', date(u.createdAt)])]));
+      io.stdout(
+        table([
+          ['USERNAME', 'STATE', 'CREATED'],
+          ...users.map((u) => [u.username, u.disabled ? 'disabled' : 'active', date(u.createdAt)]),
+        ]),
+      );
       return 0;
     },
   },
@@ -124,7 +158,15 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
       io.stdout(
         table([
           ['CLIENT ID', 'KIND', 'NAME', 'AUTH', 'SOURCE', 'CREATED', 'REDIRECT URIS'],
-          ...clients.map((c) => [c.clientId, c.kind, c.clientName ?? '-', c.tokenEndpointAuthMethod, c.source, date(c.createdAt), c.redirectUris.join(' ')]),
+          ...clients.map((c) => [
+            c.clientId,
+            c.kind,
+            c.clientName ?? '-',
+            c.tokenEndpointAuthMethod,
+            c.source,
+            date(c.createdAt),
+            c.redirectUris.join(' '),
+          ]),
         ]),
       );
       return 0;
@@ -141,7 +183,12 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
         io.stderr(`${PROGRAM}: no client with id ${id ?? ''}\n`);
         return 1;
       }
-      await rt.audit.record({ type: AUDIT_EVENT.clientDeleted, outcome: 'success', clientId: id ?? '', ...CLI_ORIGIN });
+      await rt.audit.record({
+        type: AUDIT_EVENT.clientDeleted,
+        outcome: 'success',
+        clientId: id ?? '',
+        ...CLI_ORIGIN,
+      });
       io.stdout(`Deleted client ${id ?? ''} and revoked its grants.\n`);
       return 0;
     },
@@ -167,8 +214,16 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
         source: 'cli',
         createdAt: rt.clock.now(),
       });
-      await rt.audit.record({ type: AUDIT_EVENT.clientRegistered, outcome: 'success', clientId, ...CLI_ORIGIN, detail: { kind: 'resource_server' } });
-      io.stdout(`INTROSPECTION_CLIENT_ID=${clientId}\nINTROSPECTION_CLIENT_SECRET=${secret}\n(The secret is shown only now; it is stored hashed.)\n`);
+      await rt.audit.record({
+        type: AUDIT_EVENT.clientRegistered,
+        outcome: 'success',
+        clientId,
+        ...CLI_ORIGIN,
+        detail: { kind: 'resource_server' },
+      });
+      io.stdout(
+        `INTROSPECTION_CLIENT_ID=${clientId}\nINTROSPECTION_CLIENT_SECRET=${secret}\n(The secret is shown only now; it is stored hashed.)\n`,
+      );
       return 0;
     },
   },
@@ -195,7 +250,15 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
       io.stdout(
         table([
           ['GRANT ID', 'USER', 'CLIENT', 'SCOPES', 'STATE', 'CREATED', 'EXPIRES'],
-          ...grants.map((g) => [g.id, names.get(g.userId) ?? g.userId, g.clientId, g.scopes.join(' '), grantState(g, now), date(g.createdAt), date(g.expiresAt)]),
+          ...grants.map((g) => [
+            g.id,
+            names.get(g.userId) ?? g.userId,
+            g.clientId,
+            g.scopes.join(' '),
+            grantState(g, now),
+            date(g.createdAt),
+            date(g.expiresAt),
+          ]),
         ]),
       );
       return 0;
@@ -209,11 +272,21 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     arity: 1,
     async run(rt, [id], _values, io) {
       const grant = await rt.storage.grants.get(id ?? '');
-      if (grant === undefined || !(await rt.storage.grants.revoke(grant.id, rt.clock.now(), 'revoked by administrator'))) {
+      if (
+        grant === undefined ||
+        !(await rt.storage.grants.revoke(grant.id, rt.clock.now(), 'revoked by administrator'))
+      ) {
         io.stderr(`${PROGRAM}: no grant with id ${id ?? ''}\n`);
         return 1;
       }
-      await rt.audit.record({ type: AUDIT_EVENT.grantRevoked, outcome: 'success', grantId: grant.id, userId: grant.userId, clientId: grant.clientId, ...CLI_ORIGIN });
+      await rt.audit.record({
+        type: AUDIT_EVENT.grantRevoked,
+        outcome: 'success',
+        grantId: grant.id,
+        userId: grant.userId,
+        clientId: grant.clientId,
+        ...CLI_ORIGIN,
+      });
       io.stdout(`Revoked grant ${grant.id}.\n`);
       return 0;
     },
@@ -226,12 +299,20 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     arity: 0,
     async run(rt, _args, values, io) {
       const n = typeof values.n === 'string' ? Number(values.n) : 20;
-      if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError('-n takes a whole number from 1 to 10000');
+      if (!Number.isInteger(n) || n < 1 || n > 10_000)
+        throw new UsageError('-n takes a whole number from 1 to 10000');
       const events = await rt.audit.tail(n);
       if (values.json === true) {
-        io.stdout(events.map((e) => JSON.stringify(e)).join('\n') + (events.length > 0 ? '\n' : ''));
+        io.stdout(
+          events.map((e) => JSON.stringify(e)).join('\n') + (events.length > 0 ? '\n' : ''),
+        );
       } else {
-        io.stdout(table([['TIME', 'EVENT', 'OUTCOME', 'USER', 'CLIENT', 'IP', 'DETAIL'], ...events.map(auditRow)]));
+        io.stdout(
+          table([
+            ['TIME', 'EVENT', 'OUTCOME', 'USER', 'CLIENT', 'IP', 'DETAIL'],
+            ...events.map(auditRow),
+          ]),
+        );
       }
       return 0;
     },
@@ -245,7 +326,8 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     async run(rt, _args, values, io) {
       const baseUrl = values['base-url'];
       const email = values.email;
-      if (typeof baseUrl !== 'string' || typeof email !== 'string') throw new UsageError('--base-url and --email are required');
+      if (typeof baseUrl !== 'string' || typeof email !== 'string')
+        throw new UsageError('--base-url and --email are required');
       const apiToken = (await io.readStdin()).trim();
       const store = new JiraCredentialStore(rt.storage.secrets, rt.cipher, rt.clock);
       try {
@@ -254,7 +336,12 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
         io.stderr(`${PROGRAM}: ${error instanceof Error ? error.message : 'invalid credential'}\n`);
         return 1;
       }
-      await rt.audit.record({ type: AUDIT_EVENT.jiraCredentialsSet, outcome: 'success', ...CLI_ORIGIN, detail: { site: new URL(baseUrl).host } });
+      await rt.audit.record({
+        type: AUDIT_EVENT.jiraCredentialsSet,
+        outcome: 'success',
+        ...CLI_ORIGIN,
+        detail: { site: new URL(baseUrl).host },
+      });
       io.stdout(`Stored the Jira credential for ${email} at ${baseUrl}, encrypted.\n`);
       return 0;
     },
@@ -267,15 +354,32 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     arity: 0,
     async run(rt, _args, _values, io) {
       const creds = await new JiraCredentialStore(rt.storage.secrets, rt.cipher, rt.clock).get();
-      io.stdout(creds === undefined ? 'No Jira credential is stored.\n' : `Jira site ${creds.baseUrl}, account ${creds.email} (API token stored encrypted).\n`);
+      io.stdout(
+        creds === undefined
+          ? 'No Jira credential is stored.\n'
+          : `Jira site ${creds.baseUrl}, account ${creds.email} (API token stored encrypted).\n`,
+      );
       return 0;
     },
   },
 ];
 
 function auditRow(e: AuditEvent): string[] {
-  const detail = e.detail === undefined ? '' : Object.entries(e.detail).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-  return [date(e.at), e.type, e.outcome, e.username ?? e.userId ?? '-', e.clientId ?? '-', e.ip ?? '-', detail];
+  const detail =
+    e.detail === undefined
+      ? ''
+      : Object.entries(e.detail)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' ');
+  return [
+    date(e.at),
+    e.type,
+    e.outcome,
+    e.username ?? e.userId ?? '-',
+    e.clientId ?? '-',
+    e.ip ?? '-',
+    detail,
+  ];
 }
 
 /** Runs `group verb …` for the administrative commands. */
@@ -286,14 +390,18 @@ export async function runAdminCommand(group: string, argv: string[], io: CliIo):
     const verbs = ADMIN_COMMANDS.filter((c) => c.name.startsWith(`${group} `));
     if (verbs.length === 0) throw new UsageError(`unknown command '${group}'`);
     if (verb === undefined || verb === '--help' || verb === '-h') {
-      io.stdout(`Usage:\n${verbs.map((c) => `  ${PROGRAM} ${c.usage}\n      ${c.summary}`).join('\n')}\n`);
+      io.stdout(
+        `Usage:\n${verbs.map((c) => `  ${PROGRAM} ${c.usage}\n      ${c.summary}`).join('\n')}\n`,
+      );
       return verb === undefined ? 2 : 0;
     }
     throw new UsageError(`unknown command '${group} ${verb}'`);
   }
   const parsed = parseCommand(rest, command.options);
   if (parsed.values.help === true) {
-    io.stdout(`Usage: ${PROGRAM} ${command.usage}\n\n${command.summary}\n\nAlso accepts --data-dir DIR (default ./data, or DATA_DIR).\n`);
+    io.stdout(
+      `Usage: ${PROGRAM} ${command.usage}\n\n${command.summary}\n\nAlso accepts --data-dir DIR (default ./data, or DATA_DIR).\n`,
+    );
     return 0;
   }
   if (parsed.positionals.length !== command.arity) {

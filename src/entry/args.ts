@@ -1,6 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { flagToKey } from '../config/config.js';
 
+/** The program name used in usage and error messages. */
+export const PROGRAM = 'jira-mcp-gateway';
+
 /** Flags every command accepts: they override the matching environment variable. */
 export const CONFIG_FLAGS = {
   'data-dir': { type: 'string' },

@@ -1,17 +1,12 @@
-import { ConfigError, loadConfig, SETTINGS_HELP, type Config } from '../config/config.js';
-import { UsageError } from './args.js';
+import { ConfigError, SETTINGS_HELP } from '../config/config.js';
+import { PROGRAM, UsageError } from './args.js';
 import { runAdminCommand, ADMIN_COMMANDS } from './admin-commands.js';
 import { runServe, SERVE_USAGE } from './serve.js';
 
-/** Where a command reads and writes; the real process or a test. */
-export interface CliIo {
-  env: Readonly<Record<string, string | undefined>>;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  readStdin: () => Promise<string>;
-}
+import type { CliIo } from './io.js';
 
-export const PROGRAM = 'jira-mcp-gateway';
+export { PROGRAM } from './args.js';
+export type { CliIo } from './io.js';
 
 function settingsTable(): string {
   const width = Math.max(...SETTINGS_HELP.map(([name]) => name.length));
@@ -44,9 +39,14 @@ ${settingsTable()}
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === undefined) {
+      // Called wrongly: usage goes to stderr so it never pollutes piped output.
+      io.stderr(MAIN_USAGE);
+      return 2;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
       io.stdout(MAIN_USAGE);
-      return command === undefined ? 2 : 0;
+      return 0;
     }
     if (command === 'serve') {
       if (rest.includes('--help') || rest.includes('-h')) {
@@ -58,7 +58,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await runAdminCommand(command, rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`${PROGRAM}: ${error.message}\nRun '${PROGRAM} ${command ?? ''} --help' for usage.\n`);
+      // An unknown command has no help of its own; point at the program's.
+      const helpFor = isKnownCommand(command)
+        ? `${PROGRAM} ${command} --help`
+        : `${PROGRAM} --help`;
+      io.stderr(`${PROGRAM}: ${error.message}\nRun '${helpFor}' for usage.\n`);
       return 2;
     }
     if (error instanceof ConfigError) {
@@ -69,7 +73,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** Loads configuration for a command from the environment and its flags. */
-export function configFor(io: CliIo, flags: Record<string, string>): Config {
-  return loadConfig(io.env, flags);
+function isKnownCommand(command: string | undefined): boolean {
+  return (
+    command === 'serve' ||
+    ADMIN_COMMANDS.some((c) => command !== undefined && c.name.startsWith(`${command} `))
+  );
 }

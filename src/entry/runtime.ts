@@ -27,17 +27,26 @@ export interface LocalRuntime {
 export async function openLocalRuntime(config: Config, logger?: Logger): Promise<LocalRuntime> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const storage = openSqliteStorage({ path: config.databasePath });
-  const master = await loadOrCreateMasterKey({
-    ...(config.masterKey === undefined ? {} : { keyFromEnv: config.masterKey }),
-    keyPath: config.masterKeyPath,
-  });
+  let master;
+  try {
+    master = await loadOrCreateMasterKey({
+      ...(config.masterKey === undefined ? {} : { keyFromEnv: config.masterKey }),
+      keyPath: config.masterKeyPath,
+    });
+  } catch (error) {
+    // A refused key file must not leave the database connection open behind it.
+    await storage.close();
+    throw error;
+  }
   const cipher = createLocalCipher(master.key);
   const audit = new AuditLog(
     storage.audit,
     SYSTEM_CLOCK,
     logger === undefined
       ? undefined
-      : (line) => logger.error('audit', { detail: JSON.stringify(line) }),
+      : (line) => {
+          logger.error('audit', { detail: JSON.stringify(line) });
+        },
   );
   return {
     clock: SYSTEM_CLOCK,

@@ -21,8 +21,8 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
   let rsSecret: string;
 
   // Requests go to the app in-process; the issuer stays https so no check is relaxed.
-  const options = (): { [oauth.customFetch]: (url: string, init: RequestInit) => Promise<Response> } => ({
-    [oauth.customFetch]: (url, init) => gw.fetch(url, init),
+  const options = (): { [oauth.customFetch]: (url: string, init: unknown) => Promise<Response> } => ({
+    [oauth.customFetch]: (url, init) => gw.fetch(url, init as RequestInit),
   });
 
   beforeAll(async () => {
