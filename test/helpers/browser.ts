@@ -13,7 +13,7 @@ export class PageAgent {
     if (this.#cookies.size > 0) {
       headers.set('cookie', [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     }
-    const response = await this.send(url, { ...init, headers, redirect: 'manual' });
+    const response = await this.send(new URL(url, this.origin).toString(), { ...init, headers, redirect: 'manual' });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair?.indexOf('=') ?? -1;
