@@ -48,6 +48,8 @@ export function readClientCredentials(
     if (formId !== undefined && formId !== clientId) {
       throw new OAuthError('invalid_request', 'client_id in the body and the header differ');
     }
+    // Some client libraries send public clients as Basic with an empty password.
+    if (clientSecret === '') return { clientId, method: 'none' };
     return { clientId, clientSecret, method: 'client_secret_basic' };
   }
   if (formId === undefined || formId === '') return undefined;
