@@ -1,0 +1,274 @@
+/**
+ * `/mcp` as a web-standard `Request -> Response` function: origin check,
+ * bearer authentication, method and protocol-version gates, body limit,
+ * scope step-up, then the SDK's stateless Streamable HTTP transport.
+ * Framework-free, so the Hono routes and a Lambda entry can both use it.
+ */
+import {
+  isJsonContentType,
+  readRequestBody,
+  WebStandardStreamableHTTPServerTransport,
+} from '@modelcontextprotocol/server';
+import { AUDIT_EVENT } from '../audit/audit-events.js';
+import { ALL_SCOPES, formatScopes, type Scope } from '../oauth/scopes.js';
+import { bearerChallenge, readBearerToken } from './bearer-challenge.js';
+import {
+  JSON_RPC_ERROR,
+  jsonRpcErrorResponse,
+  mcpCorsHeaders,
+  mcpPreflightResponse,
+  withHeaders,
+} from './http-responses.js';
+import { createOriginPolicy } from './origin-policy.js';
+import { protectedResourceMetadataUrl } from './protected-resource-metadata.js';
+import {
+  auditActor,
+  createMcpServer,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type HandledToolCalls,
+  type McpServerDeps,
+} from './server.js';
+import { peekToolCalls, type PeekedToolCall } from './tool-call-peek.js';
+import {
+  TokenVerifierUnavailableError,
+  type TokenVerifier,
+  type VerifiedToken,
+} from './token-verifier.js';
+import { availableTools } from './tools/catalog.js';
+
+/** Largest POST body `/mcp` reads; a tool call is a few kilobytes. */
+export const MAX_MCP_BODY_BYTES = 1024 * 1024;
+
+export interface McpEndpointDeps extends McpServerDeps {
+  config: McpServerDeps['config'] & {
+    publicUrl: string;
+    resource: string;
+    allowedOrigins: string[];
+  };
+  verifier: TokenVerifier;
+}
+
+const defaultLog = (line: object): void => {
+  process.stderr.write(`${JSON.stringify(line)}\n`);
+};
+
+/**
+ * Builds the `/mcp` handler. Order of checks, and why:
+ * 1. `Origin` not allowed → 403, before anything else (DNS rebinding).
+ * 2. `OPTIONS` → CORS preflight (browsers send no token on preflights).
+ * 3. No usable bearer token → 401 with the discovery challenge; a presented
+ *    but unusable one adds `error="invalid_token"`. This comes before the
+ *    method check so that any probe (GET, HEAD, POST) discovers the
+ *    authorization server. A verifier outage → 503, not 401.
+ * 4. Anything but POST → 405 `Allow: POST` (stateless: no SSE stream to GET,
+ *    no session to DELETE).
+ * 5. Unsupported `MCP-Protocol-Version` → 400; non-JSON → 415; body over
+ *    1 MiB → 413; unparsable JSON → 400.
+ * 6. A `tools/call` of an enabled tool the token's scopes do not cover →
+ *    403 `insufficient_scope` naming the scopes to request.
+ * 7. The SDK serves the request with a per-request server (JSON responses).
+ * @see MCP 2025-11-25 transports (Streamable HTTP); MCP 2025-11-25 authorization; RFC 6750 §3.1; RFC 9728 §5.1
+ */
+export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => Promise<Response> {
+  const { config, verifier, clock } = deps;
+  const log = deps.log ?? defaultLog;
+  const originPolicy = createOriginPolicy(config);
+  const resourceMetadata = protectedResourceMetadataUrl(config.publicUrl);
+
+  const unauthorized = (invalidToken: boolean): Response =>
+    jsonRpcErrorResponse(
+      401,
+      JSON_RPC_ERROR.serverError,
+      invalidToken
+        ? 'Unauthorized: the access token is invalid, expired, revoked or not issued for this server.'
+        : 'Unauthorized: send an OAuth access token as "Authorization: Bearer <token>".',
+      {
+        headers: {
+          'www-authenticate': bearerChallenge({
+            ...(invalidToken
+              ? {
+                  error: 'invalid_token' as const,
+                  errorDescription: 'The access token is not valid for this resource',
+                }
+              : {}),
+            scopes: ALL_SCOPES,
+            resourceMetadata,
+          }),
+        },
+      },
+    );
+
+  async function audit(token: VerifiedToken, call: PeekedToolCall, error: string): Promise<void> {
+    const tool = availableTools(config).find((t) => t.name === call.name);
+    await deps.audit.record({
+      type: AUDIT_EVENT.toolCalled,
+      outcome: 'failure',
+      ...auditActor(token),
+      detail: {
+        tool: call.name,
+        issueKey: tool?.issueKeyOf(call.arguments) ?? null,
+        durationMs: 0,
+        error,
+      },
+    });
+  }
+
+  /** The step-up answer for calls to enabled tools the token's scopes do not cover. */
+  async function scopeChallenge(
+    token: VerifiedToken,
+    calls: PeekedToolCall[],
+    single: boolean,
+  ): Promise<Response | undefined> {
+    const tools = availableTools(config);
+    const denied = calls.flatMap((call) => {
+      const tool = tools.find((t) => t.name === call.name);
+      return tool !== undefined && !token.scopes.includes(tool.scope) ? [{ call, tool }] : [];
+    });
+    const first = denied[0];
+    if (first === undefined) return undefined;
+    for (const { call } of denied) await audit(token, call, 'insufficient_scope');
+    // The spec's recommended approach: ask for the scopes already held plus
+    // the missing ones, so a client that replaces its scope set on step-up
+    // does not lose what it had.
+    const scopes: Scope[] = [...token.scopes, ...denied.map((d) => d.tool.scope)];
+    const description = `${first.tool.name} needs the ${first.tool.scope} scope`;
+    return jsonRpcErrorResponse(
+      403,
+      JSON_RPC_ERROR.serverError,
+      `Forbidden: ${description}; authorize again with scope "${formatScopes(scopes)}".`,
+      {
+        id: single ? first.call.id : null,
+        headers: {
+          'www-authenticate': bearerChallenge({
+            error: 'insufficient_scope',
+            errorDescription: description,
+            scopes,
+            resourceMetadata,
+          }),
+        },
+      },
+    );
+  }
+
+  async function serve(request: Request, token: VerifiedToken): Promise<Response> {
+    if (request.method !== 'POST') {
+      return jsonRpcErrorResponse(
+        405,
+        JSON_RPC_ERROR.serverError,
+        'Method not allowed: this server is stateless and only answers POST.',
+        { headers: { allow: 'POST' } },
+      );
+    }
+    const version = request.headers.get('mcp-protocol-version');
+    if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return jsonRpcErrorResponse(
+        400,
+        JSON_RPC_ERROR.serverError,
+        `Bad Request: Unsupported protocol version: ${version.slice(0, 40)} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
+      );
+    }
+    if (!isJsonContentType(request.headers.get('content-type'))) {
+      return jsonRpcErrorResponse(
+        415,
+        JSON_RPC_ERROR.serverError,
+        'Unsupported Media Type: Content-Type must be application/json',
+      );
+    }
+    const body = await readRequestBody(request, MAX_MCP_BODY_BYTES);
+    if (body.tooLarge) {
+      return jsonRpcErrorResponse(
+        413,
+        JSON_RPC_ERROR.serverError,
+        `Payload Too Large: the body exceeds ${MAX_MCP_BODY_BYTES} bytes`,
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.text);
+    } catch {
+      return jsonRpcErrorResponse(400, JSON_RPC_ERROR.parseError, 'Parse error: Invalid JSON');
+    }
+    const calls = peekToolCalls(parsed);
+    const challenge = await scopeChallenge(token, calls, !Array.isArray(parsed));
+    if (challenge !== undefined) return challenge;
+
+    const handled: HandledToolCalls = new Set();
+    const server = createMcpServer(token, deps, handled);
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    try {
+      await server.connect(transport);
+      const response = await transport.handleRequest(request, { parsedBody: parsed });
+      // Calls the SDK refused before a handler ran (unknown tool, invalid
+      // arguments) still belong in the audit trail.
+      for (const call of calls) {
+        if (handled.has(call.id)) continue;
+        const known = availableTools(config).some((t) => t.name === call.name);
+        await audit(token, call, known ? 'invalid_arguments' : 'unknown_tool');
+      }
+      return response;
+    } finally {
+      await server.close();
+    }
+  }
+
+  return async function handleMcpRequest(request: Request): Promise<Response> {
+    const origin = request.headers.get('origin');
+    if (origin !== null && !originPolicy.allows(origin)) {
+      return jsonRpcErrorResponse(
+        403,
+        JSON_RPC_ERROR.serverError,
+        'Forbidden: requests from this Origin are not allowed.',
+      );
+    }
+    const common: Record<string, string> = {
+      'cache-control': 'no-store',
+      vary: 'Origin',
+      ...(origin === null ? {} : mcpCorsHeaders(origin)),
+    };
+    if (request.method === 'OPTIONS' && origin !== null) {
+      return withHeaders(mcpPreflightResponse(origin), { vary: 'Origin' });
+    }
+    try {
+      const bearer = readBearerToken(request.headers.get('authorization') ?? undefined);
+      if (bearer === undefined) return withHeaders(unauthorized(false), common);
+      let token: VerifiedToken | undefined;
+      try {
+        token = await verifier.verify(bearer);
+      } catch (error) {
+        if (!(error instanceof TokenVerifierUnavailableError)) throw error;
+        log({ level: 'warn', msg: 'token verification unavailable', reason: error.message });
+        return withHeaders(
+          jsonRpcErrorResponse(
+            503,
+            JSON_RPC_ERROR.serverError,
+            'Service Unavailable: the authorization server cannot be reached; retry shortly.',
+            { headers: { 'retry-after': '5' } },
+          ),
+          common,
+        );
+      }
+      // The verifier promises both, but the price of trusting a faulty one is too high.
+      if (
+        token === undefined ||
+        token.resource !== config.resource ||
+        token.expiresAt <= clock.now()
+      ) {
+        return withHeaders(unauthorized(true), common);
+      }
+      return withHeaders(await serve(request, token), common);
+    } catch (error) {
+      log({
+        level: 'error',
+        msg: 'mcp request failed',
+        error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown',
+      });
+      return withHeaders(
+        jsonRpcErrorResponse(500, JSON_RPC_ERROR.internalError, 'Internal error'),
+        common,
+      );
+    }
+  };
+}

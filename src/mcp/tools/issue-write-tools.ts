@@ -1,0 +1,200 @@
+/**
+ * Tools that write issue content (scope `jira:write`): create, edit,
+ * comment. Each checks the project allow-list before calling Jira and
+ * converts Markdown to ADF on the way in.
+ */
+import { z } from 'zod';
+import { markdownToAdf } from '../../jira/adf/index.js';
+import { SCOPES } from '../../oauth/scopes.js';
+import { ISSUE_KEY_INPUT, MARKDOWN_INPUT, PROJECT_KEY_INPUT } from './common-schemas.js';
+import { oneLine } from './format.js';
+import { assertIssueAllowed } from './issue-guard.js';
+import { defineTool, ToolUsageError, type JiraTool } from './tool-definition.js';
+
+const SUMMARY_INPUT = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .regex(/^[^\r\n]*$/, 'must be a single line')
+  .describe('One-line title, at most 255 characters.');
+const LABELS_INPUT = z
+  .array(
+    z
+      .string()
+      .trim()
+      .regex(/^\S{1,255}$/, 'a label has no spaces'),
+  )
+  .max(50)
+  .describe('Labels, each without spaces, e.g. ["backend", "urgent"].');
+const PRIORITY_INPUT = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .describe('Priority name such as "High", or its id.');
+
+/** The issue's web page, derived from the `self` API URL Jira returns. */
+function browseUrl(self: string | undefined, key: string): string | null {
+  if (self === undefined) return null;
+  try {
+    return `${new URL(self).origin}/browse/${key}`;
+  } catch {
+    return null;
+  }
+}
+
+const createIssue = defineTool({
+  name: 'jira_create_issue',
+  scope: SCOPES.write,
+  title: 'Create a Jira issue',
+  description:
+    'Creates an issue and returns its key. Call jira_get_create_metadata first to learn the valid issue types and required fields. ' +
+    'Arguments: projectKey ("DEMO"); issueType (name like "Task", "Bug", "Story", or id); summary (one line); description (optional, Markdown: headings, lists, **bold**, `code`, ``` blocks, links, tables); ' +
+    'priority (optional, e.g. "High"); labels (optional, no spaces); assigneeAccountId (optional, from jira_find_users); parentKey (required for sub-tasks, e.g. "DEMO-7").',
+  inputSchema: z.object({
+    projectKey: PROJECT_KEY_INPUT,
+    issueType: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .describe('Issue type name ("Task", "Bug", …) or id.'),
+    summary: SUMMARY_INPUT,
+    description: MARKDOWN_INPUT.optional().describe('The description, in Markdown.'),
+    priority: PRIORITY_INPUT.optional(),
+    labels: LABELS_INPUT.optional(),
+    assigneeAccountId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe('accountId of the assignee (see jira_find_users).'),
+    parentKey: ISSUE_KEY_INPUT.optional().describe(
+      'Parent issue key, for a sub-task, e.g. "DEMO-7".',
+    ),
+  }),
+  outputSchema: z.object({ key: z.string(), id: z.string(), url: z.string().nullable() }),
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: false,
+    idempotentHint: false,
+    openWorldHint: true,
+  },
+  async run(input, context) {
+    context.projects.assertProject(input.projectKey);
+    if (input.parentKey !== undefined) await assertIssueAllowed(context, input.parentKey);
+    const created = await context.jira.createIssue({
+      projectKey: input.projectKey,
+      issueType: input.issueType,
+      summary: input.summary,
+      ...(input.description === undefined ? {} : { description: markdownToAdf(input.description) }),
+      ...(input.priority === undefined ? {} : { priority: input.priority }),
+      ...(input.labels === undefined ? {} : { labels: input.labels }),
+      ...(input.assigneeAccountId === undefined
+        ? {}
+        : { assigneeAccountId: input.assigneeAccountId }),
+      ...(input.parentKey === undefined ? {} : { parentKey: input.parentKey }),
+    });
+    const url = browseUrl(created.self, created.key);
+    return {
+      markdown: `Created **${created.key}**: ${oneLine(input.summary)}${url === null ? '' : `\n${url}`}`,
+      structured: { key: created.key, id: created.id, url },
+      issueKey: created.key,
+    };
+  },
+});
+
+const updateIssue = defineTool({
+  name: 'jira_update_issue',
+  scope: SCOPES.write,
+  title: 'Edit a Jira issue',
+  description:
+    'Changes fields of an existing issue; fields you leave out stay as they are. It overwrites: description replaces the whole description, labels replaces all labels. ' +
+    'Arguments: issueKey ("DEMO-12"); and at least one of summary, description (Markdown), priority ("High"), labels (["a","b"]). ' +
+    'Status is not a field: use jira_transition_issue. Assignee: use jira_assign_issue.',
+  inputSchema: z.object({
+    issueKey: ISSUE_KEY_INPUT,
+    summary: SUMMARY_INPUT.optional(),
+    description: MARKDOWN_INPUT.optional().describe(
+      'New description in Markdown; replaces the old one.',
+    ),
+    priority: PRIORITY_INPUT.optional(),
+    labels: LABELS_INPUT.optional().describe('New labels; replaces all existing labels.'),
+  }),
+  outputSchema: z.object({ issueKey: z.string(), updatedFields: z.array(z.string()) }),
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: true,
+    idempotentHint: true,
+    openWorldHint: true,
+  },
+  issueKeyOf: (input) => input.issueKey,
+  async run(input, context) {
+    const { issueKey, ...changes } = input;
+    const updatedFields = Object.entries(changes)
+      .filter(([, value]) => value !== undefined)
+      .map(([name]) => name);
+    if (updatedFields.length === 0) {
+      throw new ToolUsageError(
+        'invalid_arguments',
+        'Nothing to change: give at least one of summary, description, priority or labels.',
+      );
+    }
+    await assertIssueAllowed(context, issueKey);
+    await context.jira.updateIssue(issueKey, {
+      ...(changes.summary === undefined ? {} : { summary: changes.summary }),
+      ...(changes.description === undefined
+        ? {}
+        : { description: markdownToAdf(changes.description) }),
+      ...(changes.priority === undefined ? {} : { priority: changes.priority }),
+      ...(changes.labels === undefined ? {} : { labels: changes.labels }),
+    });
+    return {
+      markdown: `Updated ${issueKey}: ${updatedFields.join(', ')}.`,
+      structured: { issueKey, updatedFields },
+      issueKey,
+    };
+  },
+});
+
+const addComment = defineTool({
+  name: 'jira_add_comment',
+  scope: SCOPES.write,
+  title: 'Comment on a Jira issue',
+  description:
+    'Adds a comment to an issue. Arguments: issueKey ("DEMO-12"); body in Markdown (lists, **bold**, `code`, ``` blocks, links and tables are kept). ' +
+    'Each call adds a new comment, so do not repeat a call that succeeded.',
+  inputSchema: z.object({
+    issueKey: ISSUE_KEY_INPUT,
+    body: MARKDOWN_INPUT.trim().min(1).describe('The comment, in Markdown.'),
+  }),
+  outputSchema: z.object({
+    issueKey: z.string(),
+    commentId: z.string(),
+    created: z.string().nullable(),
+  }),
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: false,
+    idempotentHint: false,
+    openWorldHint: true,
+  },
+  issueKeyOf: (input) => input.issueKey,
+  async run(input, context) {
+    await assertIssueAllowed(context, input.issueKey);
+    const comment = await context.jira.addComment(input.issueKey, markdownToAdf(input.body));
+    return {
+      markdown: `Added comment ${comment.id} to ${input.issueKey}.`,
+      structured: {
+        issueKey: input.issueKey,
+        commentId: comment.id,
+        created: comment.created ?? null,
+      },
+      issueKey: input.issueKey,
+    };
+  },
+});
+
+export const ISSUE_WRITE_TOOLS: readonly JiraTool[] = [createIssue, updateIssue, addComment];

@@ -1,0 +1,120 @@
+/**
+ * The shape every Jira tool has, independent of the MCP SDK: the server
+ * (src/mcp/server.ts) turns these into registered tools, the route peeks at
+ * `scope` to answer step-up challenges, and tests can call `execute` directly.
+ */
+import type { z } from 'zod';
+import type { JiraClient } from '../../jira/client.js';
+import type { Scope } from '../../oauth/scopes.js';
+import type { ProjectAllowList } from './project-allow-list.js';
+
+/** Hints a client shows its user before a call; they must be true, not hopeful. */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  /** Jira is outside this server: every tool reaches an open world. */
+  openWorldHint: boolean;
+}
+
+/** Who is calling, as far as a tool may tell the model (no token, no secret). */
+export interface ToolCaller {
+  userId: string;
+  username: string | null;
+  clientId: string;
+  scopes: Scope[];
+}
+
+/** What a tool needs to run one call. */
+export interface ToolContext {
+  jira: JiraClient;
+  projects: ProjectAllowList;
+  caller: ToolCaller;
+  /** `READ_ONLY`: write tools are not offered at all. */
+  readOnly: boolean;
+}
+
+/** A successful call: Markdown for the model, structured data matching the output schema. */
+export interface ToolSuccess<O> {
+  markdown: string;
+  structured: O;
+  /** The issue the call was about, for the audit trail. */
+  issueKey?: string;
+}
+
+export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
+  name: string;
+  /** The scope a token needs for this tool to be listed and callable. */
+  scope: Scope;
+  title: string;
+  description: string;
+  inputSchema: I;
+  outputSchema: O;
+  annotations: ToolAnnotations;
+  /** The issue key named by the input, if any; the audit trail records it. */
+  issueKeyOf?: (input: z.output<I>) => string | undefined;
+  run(input: z.output<I>, context: ToolContext): Promise<ToolSuccess<z.output<O>>>;
+}
+
+/** A tool with its input and output types erased, so tools of all shapes share one list. */
+export interface JiraTool {
+  name: string;
+  scope: Scope;
+  title: string;
+  description: string;
+  inputSchema: z.ZodObject;
+  outputSchema: z.ZodObject;
+  annotations: ToolAnnotations;
+  /** The issue key named by raw arguments, when they parse; never throws. */
+  issueKeyOf(args: unknown): string | undefined;
+  /** Parses `args` with the input schema, then runs the tool. */
+  execute(args: unknown, context: ToolContext): Promise<ToolSuccess<Record<string, unknown>>>;
+}
+
+/**
+ * A problem with how the model used a tool (a project outside the
+ * allow-list, contradictory arguments). It becomes a tool result with
+ * `isError: true` and this message, so the model can correct itself.
+ * @see MCP 2025-11-25 server/tools (Error Handling: tool execution errors)
+ */
+export class ToolUsageError extends Error {
+  readonly code: 'project_not_allowed' | 'invalid_arguments';
+
+  constructor(code: ToolUsageError['code'], message: string) {
+    super(message);
+    this.name = 'ToolUsageError';
+    this.code = code;
+  }
+}
+
+/**
+ * Erases a tool's types behind {@link JiraTool}. Arguments are parsed once
+ * more here (the SDK already validated them) so `run` gets exactly its
+ * schema's output type without a cast.
+ */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
+  spec: ToolSpec<I, O>,
+): JiraTool {
+  return {
+    name: spec.name,
+    scope: spec.scope,
+    title: spec.title,
+    description: spec.description,
+    inputSchema: spec.inputSchema,
+    outputSchema: spec.outputSchema,
+    annotations: spec.annotations,
+    issueKeyOf(args: unknown): string | undefined {
+      if (spec.issueKeyOf === undefined) return undefined;
+      const parsed = spec.inputSchema.safeParse(args);
+      return parsed.success ? spec.issueKeyOf(parsed.data) : undefined;
+    },
+    async execute(args: unknown, context: ToolContext) {
+      const parsed = spec.inputSchema.safeParse(args);
+      if (!parsed.success) {
+        throw new ToolUsageError('invalid_arguments', `Invalid arguments: ${parsed.error.message}`);
+      }
+      const result = await spec.run(parsed.data, context);
+      return result;
+    },
+  };
+}
