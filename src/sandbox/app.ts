@@ -1,0 +1,69 @@
+/**
+ * The sandbox's HTTP app: a Jira Cloud REST v3 subset under /rest/api/3.
+ * Order of the pipeline, outermost first: request log, faults, base URL,
+ * Basic auth (every /rest request), routes.
+ */
+import { Hono } from 'hono';
+import { basicAuthMiddleware } from './auth.js';
+import type { SandboxDeps, SandboxEnv } from './context.js';
+import { faultMiddleware, type FaultInjector, type Sleep } from './faults.js';
+import { jiraError } from './jira-errors.js';
+import { requestLogMiddleware, type RecordedRequest } from './request-log.js';
+import { commentRoutes } from './routes/comments.js';
+import { createMetaRoutes } from './routes/createmeta.js';
+import { issueRoutes } from './routes/issues.js';
+import { linkRoutes } from './routes/links.js';
+import { projectRoutes } from './routes/projects.js';
+import { searchRoutes } from './routes/search.js';
+import { transitionRoutes } from './routes/transitions.js';
+import { userRoutes } from './routes/users.js';
+import { worklogRoutes } from './routes/worklogs.js';
+import type { SandboxUser } from './seed.js';
+
+export interface SandboxAppOptions {
+  deps: SandboxDeps;
+  users: readonly SandboxUser[];
+  faults: FaultInjector;
+  requests: RecordedRequest[];
+  sleep: Sleep;
+  /** Origin for `self` links; the request's own origin when absent. */
+  baseUrl?: string;
+}
+
+/**
+ * Builds the sandbox app.
+ * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/
+ */
+export function createSandboxApp(options: SandboxAppOptions): Hono<SandboxEnv> {
+  const { deps } = options;
+  const app = new Hono<SandboxEnv>();
+  const baseUrl = options.baseUrl?.replace(/\/+$/, '');
+
+  app.use('*', requestLogMiddleware(options.requests));
+  app.use('*', faultMiddleware(options.faults, deps.clock, options.sleep));
+  app.use('*', async (c, next) => {
+    c.set('base', baseUrl ?? new URL(c.req.url).origin);
+    await next();
+  });
+  app.use('/rest/*', basicAuthMiddleware(options.users));
+
+  const api = new Hono<SandboxEnv>();
+  api.route('/', userRoutes(deps));
+  api.route('/', projectRoutes(deps));
+  api.route('/', searchRoutes(deps));
+  api.route('/', createMetaRoutes());
+  api.route('/', commentRoutes(deps));
+  api.route('/', transitionRoutes(deps));
+  api.route('/', worklogRoutes(deps));
+  api.route('/', issueRoutes(deps));
+  api.route('/', linkRoutes(deps));
+  app.route('/rest/api/3', api);
+
+  app.notFound((c) => jiraError(c, 404, [`No resource matches ${c.req.method} ${c.req.path}.`]));
+  app.onError((error, c) => {
+    // Unexpected failures only: answer generically, keep details in the log.
+    console.error('sandbox: unhandled error', error);
+    return jiraError(c, 500, ['Internal server error.']);
+  });
+  return app;
+}

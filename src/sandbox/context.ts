@@ -1,0 +1,20 @@
+/**
+ * What every sandbox route can reach: the store and clock (shared), and per
+ * request the authenticated user and the site's base URL for `self` links.
+ */
+import type { Clock } from '../clock.js';
+import type { SandboxUser } from './seed.js';
+import type { SandboxStore } from './store.js';
+
+export interface SandboxEnv {
+  Variables: {
+    user: SandboxUser;
+    /** Origin used in `self` links: the configured base URL or the request's origin. */
+    base: string;
+  };
+}
+
+export interface SandboxDeps {
+  store: SandboxStore;
+  clock: Clock;
+}

@@ -1,0 +1,282 @@
+/**
+ * Validates the `fields` / `update` of create-issue and edit-issue requests
+ * and turns them into store writes. Every problem is reported per field in
+ * Jira's `errors` map, with Jira's wording, and nothing is written unless
+ * the whole request is valid.
+ */
+import { z } from 'zod';
+import { NOT_ADF_MESSAGE, parseAdfDoc, type AdfDoc } from './adf.js';
+import {
+  findIssueType,
+  findPriority,
+  findProject,
+  issueTypeById,
+  type IssueTypeDef,
+} from './catalog.js';
+import { parseDuration } from './jira-time.js';
+import { findUser } from './seed.js';
+import type { IssuePatch, IssueRecord, SandboxStore } from './store.js';
+
+export const IssueUpdateSchema = z.looseObject({
+  fields: z.record(z.string(), z.unknown()).optional(),
+  update: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
+});
+
+export type IssueUpdateBody = z.infer<typeof IssueUpdateSchema>;
+
+export type FieldErrors = Record<string, string>;
+
+const RefSchema = z.looseObject({
+  id: z.string().optional(),
+  key: z.string().optional(),
+  name: z.string().optional(),
+});
+const AccountSchema = z.looseObject({ accountId: z.string().nullable() });
+const LabelsSchema = z.array(z.string());
+const TimeTrackingSchema = z.looseObject({
+  originalEstimate: z.string().optional(),
+  remainingEstimate: z.string().optional(),
+});
+
+const cannotSet = (field: string): string =>
+  `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.`;
+
+/** Fields settable through `fields` or an `update` `set` operation, shared by create and edit. */
+const SETTABLE = new Set([
+  'summary',
+  'description',
+  'assignee',
+  'reporter',
+  'priority',
+  'labels',
+  'duedate',
+  'parent',
+  'timetracking',
+]);
+
+interface Draft {
+  patch: IssuePatch;
+  errors: FieldErrors;
+  comments: AdfDoc[];
+}
+
+/** Applies one field value (a `set`) to the draft, or records Jira's error. */
+function setField(
+  draft: Draft,
+  field: string,
+  value: unknown,
+  store: SandboxStore,
+  type: IssueTypeDef,
+): void {
+  const { patch, errors } = draft;
+  switch (field) {
+    case 'summary':
+      if (typeof value !== 'string' || value.trim() === '')
+        errors[field] = 'You must specify a summary of the issue.';
+      else if (value.length > 255) errors[field] = 'Summary must be less than 255 characters.';
+      else if (/[\r\n]/.test(value))
+        errors[field] = 'The summary is invalid because it contains newline characters.';
+      else patch.summary = value;
+      return;
+    case 'description': {
+      const doc = value === null ? null : parseAdfDoc(value);
+      if (doc === undefined) errors[field] = NOT_ADF_MESSAGE;
+      else patch.description = doc;
+      return;
+    }
+    case 'assignee':
+    case 'reporter': {
+      const account = value === null ? { accountId: null } : AccountSchema.safeParse(value).data;
+      // "-1" asks for the project's default assignee, which is "unassigned" here.
+      const accountId =
+        account?.accountId === '-1' && field === 'assignee' ? null : account?.accountId;
+      if (field === 'reporter' && accountId === null) {
+        errors[field] = 'Reporter is required.';
+      } else if (
+        accountId === undefined ||
+        (accountId !== null && findUser(accountId) === undefined)
+      ) {
+        errors[field] =
+          field === 'assignee'
+            ? `User '${account?.accountId ?? JSON.stringify(value)}' cannot be assigned issues.`
+            : 'The reporter specified is not a user.';
+      } else if (field === 'assignee') patch.assigneeId = accountId;
+      else patch.reporterId = accountId;
+      return;
+    }
+    case 'priority': {
+      const ref = RefSchema.safeParse(value).data;
+      const priority = findPriority(ref?.id ?? ref?.name ?? '');
+      if (priority === undefined) errors[field] = 'The priority selected is invalid.';
+      else patch.priorityId = priority.id;
+      return;
+    }
+    case 'labels': {
+      const labels = LabelsSchema.safeParse(value).data;
+      const bad = labels?.find(
+        (label) => /\s/.test(label) || label.length === 0 || label.length > 255,
+      );
+      if (labels === undefined) errors[field] = 'Labels must be a list of strings.';
+      else if (bad !== undefined)
+        errors[field] = `The label '${bad}' contains spaces which is invalid.`;
+      else patch.labels = [...new Set(labels)];
+      return;
+    }
+    case 'duedate':
+      if (value === null) patch.dueDate = null;
+      else if (typeof value === 'string' && isIsoDate(value)) patch.dueDate = value;
+      else errors[field] = `Error parsing date string: ${JSON.stringify(value)}`;
+      return;
+    case 'parent':
+      setParent(draft, value, store, type);
+      return;
+    case 'timetracking': {
+      const tracking = TimeTrackingSchema.safeParse(value).data;
+      const original =
+        tracking?.originalEstimate === undefined
+          ? undefined
+          : parseDuration(tracking.originalEstimate);
+      const remaining =
+        tracking?.remainingEstimate === undefined
+          ? undefined
+          : parseDuration(tracking.remainingEstimate);
+      if (
+        tracking === undefined ||
+        (tracking.originalEstimate !== undefined && original === undefined) ||
+        (tracking.remainingEstimate !== undefined && remaining === undefined)
+      ) {
+        errors[field] = 'Invalid time duration entered.';
+        return;
+      }
+      if (original !== undefined) patch.originalEstimateSeconds = original;
+      const rest = remaining ?? original;
+      if (rest !== undefined) patch.remainingEstimateSeconds = rest;
+      return;
+    }
+    default:
+      errors[field] = cannotSet(field);
+  }
+}
+
+function setParent(draft: Draft, value: unknown, store: SandboxStore, type: IssueTypeDef): void {
+  if (value === null && !type.subtask) {
+    draft.patch.parentId = null;
+    return;
+  }
+  const ref = RefSchema.safeParse(value).data;
+  const parent = store.getIssue(ref?.key ?? ref?.id ?? '');
+  if (parent === undefined) {
+    draft.errors['parent'] = 'Could not find issue by id or key.';
+    return;
+  }
+  // Sub-tasks sit under a standard issue; standard issues under an epic.
+  if (issueTypeById(parent.issueTypeId).hierarchyLevel !== type.hierarchyLevel + 1) {
+    draft.errors['parent'] = 'Given parent issue does not belong to appropriate hierarchy.';
+    return;
+  }
+  draft.patch.parentId = parent.id;
+}
+
+function isIsoDate(value: string): boolean {
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
+  );
+}
+
+/** Applies `update` operations: `set` for settable fields, `add`/`remove` for labels, `add` for comment. */
+function applyUpdate(
+  draft: Draft,
+  body: IssueUpdateBody,
+  current: string[],
+  store: SandboxStore,
+  type: IssueTypeDef,
+  allowComment: boolean,
+): void {
+  for (const [field, operations] of Object.entries(body.update ?? {})) {
+    if (body.fields?.[field] !== undefined) {
+      draft.errors[field] = `Field '${field}' cannot be set in both 'fields' and 'update'.`;
+      continue;
+    }
+    for (const operation of operations) {
+      const [verb, value] = Object.entries(operation)[0] ?? ['', undefined];
+      if (field === 'labels' && (verb === 'add' || verb === 'remove')) {
+        const labels = draft.patch.labels ?? current;
+        if (typeof value !== 'string') draft.errors[field] = 'Labels must be a list of strings.';
+        else if (verb === 'add') setField(draft, field, [...labels, value], store, type);
+        else draft.patch.labels = labels.filter((label) => label !== value);
+      } else if (field === 'comment' && verb === 'add' && allowComment) {
+        const doc = parseAdfDoc(z.looseObject({ body: z.unknown() }).safeParse(value).data?.body);
+        if (doc === undefined) draft.errors[field] = NOT_ADF_MESSAGE;
+        else draft.comments.push(doc);
+      } else if (verb === 'set' && SETTABLE.has(field)) {
+        setField(draft, field, value, store, type);
+      } else if (SETTABLE.has(field) || field === 'comment') {
+        draft.errors[field] = `Operation '${verb}' is not supported for field '${field}'.`;
+      } else {
+        draft.errors[field] = cannotSet(field);
+      }
+    }
+  }
+}
+
+export interface CreatePlan {
+  projectKey: string;
+  issueTypeId: string;
+  patch: IssuePatch;
+}
+
+/**
+ * Validates a create-issue body: project, issue type and summary are
+ * required; a sub-task needs a parent.
+ * @see Jira Cloud REST v3 POST /rest/api/3/issue
+ */
+export function planCreate(
+  body: IssueUpdateBody,
+  store: SandboxStore,
+): CreatePlan | { errors: FieldErrors } {
+  const fields = body.fields ?? {};
+  const errors: FieldErrors = {};
+  const projectRef = RefSchema.safeParse(fields['project']).data;
+  const project = findProject(projectRef?.key ?? projectRef?.id ?? '');
+  if (project === undefined) errors['project'] = 'Specify a valid project ID or key';
+  const typeRef = RefSchema.safeParse(fields['issuetype']).data;
+  const typeName = typeRef?.id ?? typeRef?.name;
+  const type = typeName === undefined ? undefined : findIssueType(typeName);
+  if (typeName === undefined) errors['issuetype'] = 'Specify an issue type';
+  else if (type === undefined) errors['issuetype'] = 'The issue type selected is invalid.';
+  if (fields['summary'] === undefined && body.update?.['summary'] === undefined) {
+    errors['summary'] = 'You must specify a summary of the issue.';
+  }
+  if (type?.subtask === true && fields['parent'] === undefined) {
+    errors['parent'] = 'Issue type is a sub-task but parent issue key or id not specified.';
+  }
+  if (project === undefined || type === undefined) return { errors };
+  const draft: Draft = { patch: {}, errors, comments: [] };
+  for (const [field, value] of Object.entries(fields)) {
+    if (field !== 'project' && field !== 'issuetype') setField(draft, field, value, store, type);
+  }
+  applyUpdate(draft, body, [], store, type, false);
+  if (Object.keys(errors).length > 0) return { errors };
+  return { projectKey: project.key, issueTypeId: type.id, patch: draft.patch };
+}
+
+/**
+ * Validates an edit-issue body against the issue; `update.comment` `add`
+ * operations come back as comments to create.
+ * @see Jira Cloud REST v3 PUT /rest/api/3/issue/{issueIdOrKey}
+ */
+export function planEdit(
+  issue: IssueRecord,
+  body: IssueUpdateBody,
+  store: SandboxStore,
+): { patch: IssuePatch; comments: AdfDoc[] } | { errors: FieldErrors } {
+  const type = issueTypeById(issue.issueTypeId);
+  const draft: Draft = { patch: {}, errors: {}, comments: [] };
+  for (const [field, value] of Object.entries(body.fields ?? {})) {
+    setField(draft, field, value, store, type);
+  }
+  applyUpdate(draft, body, issue.labels, store, type, true);
+  if (Object.keys(draft.errors).length > 0) return { errors: draft.errors };
+  return { patch: draft.patch, comments: draft.comments };
+}

@@ -1,0 +1,53 @@
+/**
+ * Jira's error responses: every 4xx body is an `ErrorCollection`
+ * (`{"errorMessages":[…],"errors":{field: message}}`), with Jira's wording.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export const ISSUE_NOT_FOUND = 'Issue does not exist or you do not have permission to see it.';
+
+/** Jira Cloud's answer to a body that does not fit the operation's schema. */
+export const INVALID_PAYLOAD =
+  'Invalid request payload. Refer to the REST API documentation and try again.';
+
+/** Jira's message for an unknown project, by key or by id. */
+export function projectNotFound(idOrKey: string): string {
+  return /^\d+$/.test(idOrKey)
+    ? `No project could be found with id '${idOrKey}'.`
+    : `No project could be found with key '${idOrKey}'.`;
+}
+
+/**
+ * Answers with an `ErrorCollection`.
+ * @see Jira Cloud REST v3 `ErrorCollection`
+ */
+export function jiraError(
+  c: Context,
+  status: ContentfulStatusCode,
+  errorMessages: readonly string[],
+  errors: Readonly<Record<string, string>> = {},
+): Response {
+  return c.json({ errorMessages, errors }, status);
+}
+
+/** Marker for a body that is not JSON; the caller answers 400. */
+export const INVALID_JSON = Symbol('invalid-json');
+
+/** The request body parsed as JSON, or `INVALID_JSON`. An empty body is `undefined`. */
+export async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+/** Jira's answer to a body that is missing or not JSON. */
+export function badBody(c: Context, body: unknown): Response {
+  return jiraError(c, 400, [
+    body === INVALID_JSON ? 'The request body is not valid JSON.' : 'The request body is missing.',
+  ]);
+}

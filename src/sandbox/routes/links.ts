@@ -1,0 +1,84 @@
+/** Issue links and link types. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { NOT_ADF_MESSAGE, parseAdfDoc } from '../adf.js';
+import { findLinkType, LINK_TYPES } from '../catalog.js';
+import type { SandboxDeps, SandboxEnv } from '../context.js';
+import {
+  badBody,
+  INVALID_JSON,
+  INVALID_PAYLOAD,
+  ISSUE_NOT_FOUND,
+  jiraError,
+  readJson,
+} from '../jira-errors.js';
+import { linkTypeJson } from '../represent-common.js';
+
+const IssueRefSchema = z.looseObject({ id: z.string().optional(), key: z.string().optional() });
+
+const LinkBodySchema = z.looseObject({
+  type: z.looseObject({ id: z.string().optional(), name: z.string().optional() }),
+  inwardIssue: IssueRefSchema,
+  outwardIssue: IssueRefSchema,
+  comment: z.looseObject({ body: z.unknown() }).optional(),
+});
+
+/** Routes: POST /issueLink, GET /issueLinkType. */
+export function linkRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
+  const { store, clock } = deps;
+  const app = new Hono<SandboxEnv>();
+
+  /**
+   * Links two issues. The `outwardIssue` is the "from" issue, which the
+   * link type's outward phrase describes: with type Blocks, outwardIssue
+   * blocks inwardIssue. A duplicate link is not created twice. An optional
+   * comment goes on the outward issue. Answers 201 with no body.
+   * @see Jira Cloud REST v3 POST /rest/api/3/issueLink
+   */
+  app.post('/issueLink', async (c) => {
+    const raw = await readJson(c);
+    if (raw === undefined || raw === INVALID_JSON) return badBody(c, raw);
+    const parsed = LinkBodySchema.safeParse(raw);
+    if (!parsed.success) return jiraError(c, 400, [INVALID_PAYLOAD]);
+    const { type: typeRef, inwardIssue, outwardIssue, comment } = parsed.data;
+    const type = findLinkType(
+      typeRef.id === undefined ? { name: typeRef.name ?? '' } : { id: typeRef.id },
+    );
+    if (type === undefined) {
+      const message =
+        typeRef.id === undefined
+          ? `No issue link type with name '${typeRef.name ?? ''}' found.`
+          : `No issue link type with id '${typeRef.id}' found.`;
+      return jiraError(c, 404, [message]);
+    }
+    const from = store.getIssue(outwardIssue.key ?? outwardIssue.id ?? '');
+    const to = store.getIssue(inwardIssue.key ?? inwardIssue.id ?? '');
+    if (from === undefined || to === undefined) return jiraError(c, 404, [ISSUE_NOT_FOUND]);
+    if (from.id === to.id) return jiraError(c, 400, ['You cannot link an issue to itself.']);
+    const body = comment === undefined ? null : parseAdfDoc(comment.body);
+    if (body === undefined) return jiraError(c, 400, [], { comment: NOT_ADF_MESSAGE });
+    const now = clock.now();
+    store.transaction(() => {
+      store.insertLink({ typeId: type.id, sourceIssueId: from.id, destinationIssueId: to.id });
+      store.updateIssue(from.id, { updated: now });
+      store.updateIssue(to.id, { updated: now });
+      if (body !== null) {
+        store.insertComment({
+          issueId: from.id,
+          authorId: c.get('user').accountId,
+          body,
+          created: now,
+          updated: now,
+        });
+      }
+    });
+    return c.body(null, 201);
+  });
+
+  /** @see Jira Cloud REST v3 GET /rest/api/3/issueLinkType */
+  app.get('/issueLinkType', (c) =>
+    c.json({ issueLinkTypes: LINK_TYPES.map((type) => linkTypeJson(c.get('base'), type)) }),
+  );
+
+  return app;
+}
