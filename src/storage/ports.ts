@@ -62,6 +62,9 @@ export interface ClientRecord {
   createdAt: number;
 }
 
+/** The revocation reason every adapter records on the grants of a deleted client. */
+export const CLIENT_DELETED_REASON = 'client_deleted';
+
 export interface ClientRepository {
   /** Creates a client; throws `ConflictError` if the id exists. */
   create(client: ClientRecord): Promise<void>;

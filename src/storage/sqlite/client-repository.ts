@@ -1,3 +1,4 @@
+import { CLIENT_DELETED_REASON } from '../ports.js';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { ClientRecord, ClientRepository } from '../ports.js';
@@ -23,9 +24,6 @@ interface ClientRow {
 const COLUMNS = `client_id, kind, secret_hash, secret_expires_at, client_name, redirect_uris,
   grant_types, response_types, token_endpoint_auth_method, scope, client_uri, logo_uri, source,
   created_at`;
-
-/** Why a grant was revoked when its client went away (kept in `grants.revoked_reason`). */
-export const CLIENT_DELETED_REASON = 'client_deleted';
 
 const stringList = z.array(z.string());
 const kind = z.enum(['oauth', 'resource_server']);

@@ -1,0 +1,98 @@
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { CounterRepository } from '../ports.js';
+import { getItem, isConditionFailure, type DynamoDbTable } from './dynamodb-table.js';
+import { KEYS, ttlSeconds } from './item-keys.js';
+import { TTL_ATTRIBUTE } from './table-schema.js';
+
+/**
+ * Each failed round means another caller's write succeeded in between, so
+ * the loop always makes progress; the bound only turns a state this code
+ * cannot produce into an error instead of a spin.
+ */
+const MAX_ROUNDS = 100;
+
+const counterItem = z.object({ count: z.number().int(), expiresAt: z.number().int() });
+
+/**
+ * Fixed-window counters for rate limits and login throttling. The window
+ * starts at the first increment and ends at the `expiresAt` given then; an
+ * increment at or after that end starts a new window at 1.
+ * @see RFC 6585 §4
+ */
+export class DynamoDbCounterRepository implements CounterRepository {
+  readonly #table: DynamoDbTable;
+
+  constructor(table: DynamoDbTable) {
+    this.#table = table;
+  }
+
+  /**
+   * Two conditional writes, neither of which can lose a count: `ADD 1` while
+   * the window is open, else a put that starts a new window at 1 only if the
+   * window is still missing or ended. Whichever fails lost to a concurrent
+   * caller, and the round is tried again.
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html#WorkingWithItems.AtomicCounters
+   */
+  async increment(key: string, now: number, expiresAt: number): Promise<number> {
+    const { doc, name } = this.#table;
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      try {
+        const result = await doc.send(
+          new UpdateCommand({
+            TableName: name,
+            Key: KEYS.counter(key),
+            UpdateExpression: 'ADD #count :one',
+            ConditionExpression: 'attribute_exists(pk) AND #expiresAt > :now',
+            ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: { ':one': 1, ':now': now },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return counterItem.parse(result.Attributes).count;
+      } catch (error) {
+        if (!isConditionFailure(error)) {
+          throw error;
+        }
+      }
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: name,
+            Item: {
+              ...KEYS.counter(key),
+              [TTL_ATTRIBUTE]: ttlSeconds(expiresAt),
+              count: 1,
+              expiresAt,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now',
+            ExpressionAttributeNames: { '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: { ':now': now },
+          }),
+        );
+        return 1;
+      } catch (error) {
+        if (!isConditionFailure(error)) {
+          throw error;
+        }
+      }
+    }
+    throw new Error('counter increment kept losing races; giving up');
+  }
+
+  /** The current window; an ended one reads as absent. */
+  async get(key: string, now: number): Promise<{ count: number; expiresAt: number } | undefined> {
+    const item = await getItem(this.#table, KEYS.counter(key));
+    if (item === undefined) {
+      return undefined;
+    }
+    const counter = counterItem.parse(item);
+    return counter.expiresAt > now ? counter : undefined;
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.#table.doc.send(
+      new DeleteCommand({ TableName: this.#table.name, Key: KEYS.counter(key) }),
+    );
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * How each record is addressed in the single table. A prefix names the
+ * entity type, so keys of different types can never collide, and the rest
+ * of the key is taken whole (a `#` inside a username stays unambiguous).
+ * @see docs/storage-schema.md#dynamodb-layout
+ */
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/** The one partition the audit trail lives in, sorted by time (docs explain why one). */
+export const AUDIT_PARTITION = 'AUDIT';
+
+/** Partition keys of the `by-type` index, one per listable entity type. */
+export const TYPE_PARTITION = {
+  user: 'TYPE#user',
+  client: 'TYPE#client',
+  grant: 'TYPE#grant',
+} as const;
+
+/** Sort-key prefixes inside a `by-parent` partition that holds several item types. */
+export const CHILD_PREFIX = {
+  grant: 'GRANT#',
+  session: 'SESSION#',
+  token: 'TOKEN#',
+} as const;
+
+const SORTABLE_DIGITS = 16;
+
+/**
+ * Epoch milliseconds as a fixed-width decimal string, so that string order
+ * (the order DynamoDB sorts `S` keys in) is time order.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+ */
+export function sortableTime(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new RangeError('a stored time must be a non-negative integer of milliseconds');
+  }
+  return String(ms).padStart(SORTABLE_DIGITS, '0');
+}
+
+/**
+ * The TTL value for a record that stops being valid at `expiresAtMs`: epoch
+ * seconds, rounded up so DynamoDB never deletes an item before it expires.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/time-to-live-ttl-before-you-start.html
+ */
+export function ttlSeconds(expiresAtMs: number): number {
+  return Math.ceil(expiresAtMs / 1000);
+}
+
+/** Primary keys, one builder per item type. */
+export const KEYS = {
+  /** The user record itself, keyed by username so the key enforces uniqueness. */
+  user: (username: string): ItemKey => ({ pk: `USERNAME#${username}`, sk: 'USER' }),
+  /** A pointer from a user id to the username that keys the record. */
+  userId: (id: string): ItemKey => ({ pk: `USER#${id}`, sk: 'USER_ID' }),
+  client: (clientId: string): ItemKey => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' }),
+  code: (codeHash: string): ItemKey => ({ pk: `CODE#${codeHash}`, sk: 'CODE' }),
+  grant: (id: string): ItemKey => ({ pk: `GRANT#${id}`, sk: 'GRANT' }),
+  token: (tokenHash: string): ItemKey => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
+  audit: (at: number, id: string): ItemKey => ({
+    pk: AUDIT_PARTITION,
+    sk: `${sortableTime(at)}#${id}`,
+  }),
+  secret: (name: string): ItemKey => ({ pk: `SECRET#${name}`, sk: 'SECRET' }),
+  counter: (key: string): ItemKey => ({ pk: `COUNTER#${key}`, sk: 'COUNTER' }),
+  session: (idHash: string): ItemKey => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
+} as const;
+
+/** Partition keys of the `by-parent` and `by-client` indexes. */
+export const PARENT = {
+  grant: (grantId: string): string => `GRANT#${grantId}`,
+  user: (userId: string): string => `USER#${userId}`,
+  client: (clientId: string): string => `CLIENT#${clientId}`,
+} as const;
