@@ -1,8 +1,10 @@
-import { AccountError, UserService } from '../accounts/users.js';
+import { AccountError, normalizeUsername, UserService } from '../accounts/users.js';
 import { AUDIT_EVENT } from '../audit/audit-events.js';
 import { hashSecret } from '../crypto/hash.js';
+import { SecretDecryptError } from '../crypto/local-cipher.js';
 import { randomId, randomToken } from '../crypto/random.js';
 import { JiraCredentialStore } from '../jira/credentials.js';
+import { JiraError } from '../jira/errors.js';
 import type { AuditEvent, GrantRecord } from '../storage/ports.js';
 import { parseCommand, UsageError } from './args.js';
 import { configFor, PROGRAM, type CliIo } from './io.js';
@@ -30,8 +32,20 @@ function date(ms: number | undefined): string {
   return ms === undefined ? '-' : new Date(ms).toISOString();
 }
 
-function table(rows: string[][]): string {
-  if (rows.length === 0) return '';
+// C0/C1 controls and bidi overrides. Client names and audit detail come from
+// the network (dynamic client registration, failed logins); printed raw they
+// could drive the operator's terminal (ANSI escapes) or reorder what it shows.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Shows unprintable characters as `\uXXXX`, which also reads back from a JSON string. */
+function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function table(cells: string[][]): string {
+  if (cells.length === 0) return '';
+  const rows = cells.map((r) => r.map(printable));
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return (
     rows
@@ -52,10 +66,12 @@ function grantState(grant: GrantRecord, now: number): string {
 
 async function setDisabled(
   rt: LocalRuntime,
-  username: string,
+  name: string,
   disabled: boolean,
   io: CliIo,
 ): Promise<number> {
+  // Names are folded at creation, so `Alice` must find `alice`.
+  const username = normalizeUsername(name);
   const user = await rt.storage.users.getByUsername(username);
   if (user === undefined || !(await rt.storage.users.setDisabled(username, disabled))) {
     io.stderr(`${PROGRAM}: no user named ${username}\n`);
@@ -236,7 +252,7 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     async run(rt, _args, values, io) {
       let grants: GrantRecord[];
       if (typeof values.user === 'string') {
-        const user = await rt.storage.users.getByUsername(values.user);
+        const user = await rt.storage.users.getByUsername(normalizeUsername(values.user));
         if (user === undefined) {
           io.stderr(`${PROGRAM}: no user named ${values.user}\n`);
           return 1;
@@ -298,13 +314,15 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     options: { n: { type: 'string', short: 'n' }, json: { type: 'boolean' } },
     arity: 0,
     async run(rt, _args, values, io) {
-      const n = typeof values.n === 'string' ? Number(values.n) : 20;
-      if (!Number.isInteger(n) || n < 1 || n > 10_000)
-        throw new UsageError('-n takes a whole number from 1 to 10000');
+      const raw = typeof values.n === 'string' ? values.n : '20';
+      // Digits only: Number() would also take ' ', '1e3' and '0x10'.
+      const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+      if (!(n >= 1 && n <= 10_000)) throw new UsageError('-n takes a whole number from 1 to 10000');
       const events = await rt.audit.tail(n);
       if (values.json === true) {
         io.stdout(
-          events.map((e) => JSON.stringify(e)).join('\n') + (events.length > 0 ? '\n' : ''),
+          events.map((e) => printable(JSON.stringify(e))).join('\n') +
+            (events.length > 0 ? '\n' : ''),
         );
       } else {
         io.stdout(
@@ -328,12 +346,19 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
       const email = values.email;
       if (typeof baseUrl !== 'string' || typeof email !== 'string')
         throw new UsageError('--base-url and --email are required');
+      // Checked before the token is read, and before the credential schema,
+      // whose other rules assume a parseable URL.
+      if (!URL.canParse(baseUrl) || !['http:', 'https:'].includes(new URL(baseUrl).protocol))
+        throw new UsageError('--base-url must be an http(s) URL, e.g. https://acme.atlassian.net');
       const apiToken = (await io.readStdin()).trim();
       const store = new JiraCredentialStore(rt.storage.secrets, rt.cipher, rt.clock);
       try {
         await store.set({ baseUrl: baseUrl.replace(/\/+$/, ''), email, apiToken });
       } catch (error) {
-        io.stderr(`${PROGRAM}: ${error instanceof Error ? error.message : 'invalid credential'}\n`);
+        // Only a validation error is the operator's to fix; its message names
+        // the bad field, never its value.
+        if (!(error instanceof JiraError)) throw error;
+        io.stderr(`${PROGRAM}: ${error.message}\n`);
         return 1;
       }
       await rt.audit.record({
@@ -353,7 +378,16 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     options: {},
     arity: 0,
     async run(rt, _args, _values, io) {
-      const creds = await new JiraCredentialStore(rt.storage.secrets, rt.cipher, rt.clock).get();
+      let creds;
+      try {
+        creds = await new JiraCredentialStore(rt.storage.secrets, rt.cipher, rt.clock).get();
+      } catch (error) {
+        if (!(error instanceof SecretDecryptError)) throw error;
+        io.stderr(
+          `${PROGRAM}: the stored Jira credential does not decrypt with this master key (has MASTER_KEY or DATA_DIR/master.key changed?)\n`,
+        );
+        return 1;
+      }
       io.stdout(
         creds === undefined
           ? 'No Jira credential is stored.\n'
@@ -390,10 +424,14 @@ export async function runAdminCommand(group: string, argv: string[], io: CliIo):
     const verbs = ADMIN_COMMANDS.filter((c) => c.name.startsWith(`${group} `));
     if (verbs.length === 0) throw new UsageError(`unknown command '${group}'`);
     if (verb === undefined || verb === '--help' || verb === '-h') {
-      io.stdout(
-        `Usage:\n${verbs.map((c) => `  ${PROGRAM} ${c.usage}\n      ${c.summary}`).join('\n')}\n`,
-      );
-      return verb === undefined ? 2 : 0;
+      const usage = `Usage:\n${verbs.map((c) => `  ${PROGRAM} ${c.usage}\n      ${c.summary}`).join('\n')}\n`;
+      // Asked for: stdout, exit 0. A missing verb is a usage error: stderr, exit 2.
+      if (verb === undefined) {
+        io.stderr(usage);
+        return 2;
+      }
+      io.stdout(usage);
+      return 0;
     }
     throw new UsageError(`unknown command '${group} ${verb}'`);
   }
@@ -405,7 +443,10 @@ export async function runAdminCommand(group: string, argv: string[], io: CliIo):
     return 0;
   }
   if (parsed.positionals.length !== command.arity) {
-    throw new UsageError(`usage: ${PROGRAM} ${command.usage}`);
+    // The extra arguments are not echoed: a misplaced one may be a password.
+    const problem =
+      parsed.positionals.length < command.arity ? 'missing argument' : 'unexpected argument';
+    throw new UsageError(`${problem}; usage: ${PROGRAM} ${command.usage}`);
   }
   const config = configFor(io, parsed.configFlags);
   const rt = await openLocalRuntime(config);

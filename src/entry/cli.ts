@@ -1,4 +1,6 @@
 import { ConfigError, SETTINGS_HELP } from '../config/config.js';
+import { MasterKeyError } from '../crypto/master-key.js';
+import { SchemaTooNewError } from '../storage/sqlite/migrations.js';
 import { PROGRAM, UsageError } from './args.js';
 import { runAdminCommand, ADMIN_COMMANDS } from './admin-commands.js';
 import { runServe, SERVE_USAGE } from './serve.js';
@@ -65,7 +67,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`${PROGRAM}: ${error.message}\nRun '${helpFor}' for usage.\n`);
       return 2;
     }
-    if (error instanceof ConfigError) {
+    // The operator can fix these (a setting, the key file's mode, an old
+    // binary): say what is wrong instead of failing as an unexpected error.
+    if (
+      error instanceof ConfigError ||
+      error instanceof MasterKeyError ||
+      error instanceof SchemaTooNewError
+    ) {
       io.stderr(`${PROGRAM}: ${error.message}\n`);
       return 1;
     }

@@ -7,7 +7,7 @@ import { UserService } from '../accounts/users.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { createLogger, type Logger } from '../http/logger.js';
 import type { PeerAddress } from '../http/types.js';
-import { parseCommand } from './args.js';
+import { parseCommand, UsageError } from './args.js';
 import type { CliIo } from './io.js';
 import { composeGateway } from './compose.js';
 import { createMcpMount, resolveJira, type JiraSetup } from './jira-setup.js';
@@ -129,6 +129,9 @@ export async function startGateway(config: Config, io: Pick<CliIo, 'stdout'>, lo
 /** `serve`: runs until SIGINT or SIGTERM, then closes cleanly. */
 export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommand(argv, {});
+  if (parsed.positionals.length > 0) {
+    throw new UsageError(`unexpected argument (did you mean --role ${parsed.positionals[0] ?? ''}?)`);
+  }
   const config = loadConfig(io.env, parsed.configFlags);
   const logger = createLogger(config.logLevel, (line) => process.stderr.write(line + '\n'));
   const running = await startGateway(config, io, logger);

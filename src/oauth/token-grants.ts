@@ -79,6 +79,7 @@ export async function redeemAuthorizationCode(
     }
   }
   verifyCodeVerifier(verifier, record.codeChallenge);
+  await requireActiveUser(ctx, record.userId);
 
   const grant: GrantRecord = {
     id: record.grantId,
@@ -163,6 +164,7 @@ export async function refreshTokens(
       throw new OAuthError('invalid_target', 'resource differs from the original grant');
     }
   }
+  await requireActiveUser(ctx, active.grant.userId);
   const scopes = refreshScopes(single(form, 'scope'), active.grant.scopes);
   const minted = mintTokens(ctx, active.grant, scopes, true);
   const rotated = await ctx.storage.tokens.rotateRefresh(tokenHash, now, minted.records);
@@ -183,6 +185,14 @@ export async function refreshTokens(
     detail: { scope: formatScopes(scopes) },
   });
   return minted.response;
+}
+
+/** A disabled or deleted user gets no new tokens, whatever the client holds. */
+async function requireActiveUser(ctx: OAuthContext, userId: string): Promise<void> {
+  const user = await ctx.storage.users.getById(userId);
+  if (user === undefined || user.disabled) {
+    throw new OAuthError('invalid_grant', 'the user of this grant is disabled');
+  }
 }
 
 async function revokeForReuse(

@@ -293,6 +293,23 @@ describe('POST /token — refresh_token rotation (OAuth 2.1 §4.3.1)', () => {
   });
 });
 
+describe('POST /token — disabled users', () => {
+  it('issues no tokens for a code or refresh token of a user disabled meanwhile', async () => {
+    const { code, pkce } = await obtainCode(agent, clientId);
+    const first = await json(await redeem(gw, clientId, code, pkce.verifier));
+    const second = await obtainCode(agent, clientId);
+    await gw.storage.users.setDisabled('alice', true);
+    try {
+      const redeemed = await redeem(gw, clientId, second.code, second.pkce.verifier);
+      expect((await json(redeemed)).error).toBe('invalid_grant');
+      const refreshed = await tokenRequest(gw, { grant_type: 'refresh_token', client_id: clientId, refresh_token: String(first.refresh_token) });
+      expect((await json(refreshed)).error).toBe('invalid_grant');
+    } finally {
+      await gw.storage.users.setDisabled('alice', false);
+    }
+  });
+});
+
 describe('POST /introspect (RFC 7662 §2.1)', () => {
   it('refuses introspection without resource-server credentials', async () => {
     const response = await gw.fetch(`${TEST_ISSUER}/introspect`, {
