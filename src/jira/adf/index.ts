@@ -1,0 +1,3 @@
+export { adfToMarkdown } from './to-markdown.js';
+export { markdownToAdf } from './from-markdown.js';
+export { adfDoc, isAdfNode, type AdfDoc, type AdfMark, type AdfNode } from './types.js';

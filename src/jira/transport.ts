@@ -1,0 +1,245 @@
+/**
+ * One HTTP exchange with Jira, done carefully: Basic auth from the gateway's
+ * own credential, a per-request timeout, bounded retries that honour
+ * `Retry-After`, no redirects followed, and every body parsed with zod.
+ */
+import type { z } from 'zod';
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
+import type { JiraCredentialsProvider } from './credentials.js';
+import { createRedactor, errorFromResponse, type Redactor } from './error-mapping.js';
+import { JIRA_ERROR, JiraError } from './errors.js';
+import { buildUrl, type QueryValue } from './paths.js';
+import {
+  backoffDelayMs,
+  isRetryableStatus,
+  parseRetryAfter,
+  REAL_SLEEP,
+  type Sleep,
+} from './retry.js';
+
+/** Sent as `User-Agent`; identifies the gateway, never the MCP client. */
+export const DEFAULT_USER_AGENT = 'jira-mcp-gateway/0.1.0';
+
+export interface JiraTransportOptions {
+  credentials: JiraCredentialsProvider;
+  /** Defaults to the global `fetch`. */
+  fetch?: typeof globalThis.fetch;
+  /** Per attempt, covering headers and body. Default 15 000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, on 429/503 (and network errors for GETs). Default 3. */
+  maxRetries?: number;
+  /** The longest single wait before a retry; a longer `Retry-After` is reported, not waited. Default 10 000. */
+  maxRetryWaitMs?: number;
+  /** First backoff step when Jira gives no `Retry-After`. Default 500. */
+  baseDelayMs?: number;
+  sleep?: Sleep;
+  random?: () => number;
+  /** Reads `Retry-After` HTTP-dates against this clock. */
+  clock?: Clock;
+  userAgent?: string;
+  /** Makes the per-attempt timeout signal; injected so tests can fire it on cue. */
+  timeoutSignal?: (ms: number) => AbortSignal;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface JiraRequest {
+  method: HttpMethod;
+  /** Absolute, already-encoded path under the site, e.g. `/rest/api/3/myself`. */
+  path: string;
+  query?: Readonly<Record<string, QueryValue>>;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** What the request is about, for a 404 message: `Issue DEMO-1`. */
+  subject?: string;
+}
+
+type Outcome =
+  | { kind: 'response'; status: number; headers: Headers; text: string }
+  | { kind: 'timeout' }
+  | { kind: 'network'; reason: string };
+
+function networkReason(error: unknown): string {
+  // undici wraps the socket error as `cause`; its `code` (ECONNREFUSED…) is
+  // the useful and harmless part. Messages are not copied: they can carry URLs.
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code =
+    typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : undefined;
+  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? code : 'connection failed';
+}
+
+/**
+ * Sends requests to Jira with the gateway's credential.
+ * @see RFC 7617 §2 (Basic), RFC 9110 §10.2.3 (Retry-After)
+ */
+export class JiraTransport {
+  readonly #credentials: JiraCredentialsProvider;
+  readonly #fetch: typeof globalThis.fetch;
+  readonly #timeoutMs: number;
+  readonly #maxRetries: number;
+  readonly #maxRetryWaitMs: number;
+  readonly #baseDelayMs: number;
+  readonly #sleep: Sleep;
+  readonly #random: () => number;
+  readonly #clock: Clock;
+  readonly #userAgent: string;
+  readonly #timeoutSignal: (ms: number) => AbortSignal;
+
+  constructor(options: JiraTransportOptions) {
+    this.#credentials = options.credentials;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#maxRetries = options.maxRetries ?? 3;
+    this.#maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
+    this.#baseDelayMs = options.baseDelayMs ?? 500;
+    this.#sleep = options.sleep ?? REAL_SLEEP;
+    this.#random = options.random ?? Math.random;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.#timeoutSignal = options.timeoutSignal ?? ((ms) => AbortSignal.timeout(ms));
+  }
+
+  /** Sends the request and parses the 2xx JSON body with `schema`. */
+  async json<S extends z.ZodType>(request: JiraRequest, schema: S): Promise<z.output<S>> {
+    const { text, operation, redact } = await this.#send(request);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new JiraError(
+        JIRA_ERROR.invalidResponse,
+        `Jira’s answer to ${operation} was not JSON; check that the Jira base URL is the site root (like https://acme.atlassian.net).`,
+      );
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
+      throw new JiraError(
+        JIRA_ERROR.invalidResponse,
+        redact(`Jira’s answer to ${operation} did not have the expected shape (${problems}).`),
+      );
+    }
+    return parsed.data;
+  }
+
+  /** Sends the request; a 2xx body, if any, is ignored (204 endpoints). */
+  async send(request: JiraRequest): Promise<void> {
+    await this.#send(request);
+  }
+
+  async #send(
+    request: JiraRequest,
+  ): Promise<{ text: string; operation: string; redact: Redactor }> {
+    const credentials = await this.#credentials.get();
+    const url = buildUrl(credentials.baseUrl, request.path, request.query);
+    const basic = Buffer.from(`${credentials.email}:${credentials.apiToken}`, 'utf8').toString(
+      'base64',
+    );
+    const redact = createRedactor([
+      credentials.apiToken,
+      basic,
+      encodeURIComponent(credentials.apiToken),
+    ]);
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      Authorization: `Basic ${basic}`,
+      'User-Agent': this.#userAgent,
+    };
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers['Content-Type'] = 'application/json';
+    }
+    const operation = `${request.method} ${request.path}`;
+    const subject = request.subject ?? 'The requested Jira resource';
+
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.#attempt(url, request.method, headers, body);
+      const canRetry = attempt <= this.#maxRetries;
+
+      if (outcome.kind === 'timeout') {
+        // Not retried: another full timeout would hold the tool call for
+        // minutes, and a slow POST may still have been applied.
+        throw new JiraError(
+          JIRA_ERROR.timeout,
+          `Jira did not answer ${operation} within ${this.#timeoutMs} ms; try again later or narrow the request.`,
+        );
+      }
+      if (outcome.kind === 'network') {
+        // Only a GET is safe to resend: a POST may have reached Jira.
+        if (request.method === 'GET' && canRetry) {
+          await this.#sleep(this.#backoff(attempt));
+          continue;
+        }
+        throw new JiraError(
+          JIRA_ERROR.network,
+          `Could not reach Jira at ${url.origin} (${outcome.reason}) after ${attempt} attempt${attempt === 1 ? '' : 's'}; check the Jira base URL or try again later.`,
+        );
+      }
+
+      const { status } = outcome;
+      if (status >= 200 && status < 300) return { text: outcome.text, operation, redact };
+      if (status >= 300 && status < 400) {
+        throw new JiraError(
+          JIRA_ERROR.invalidResponse,
+          `Jira answered ${operation} with a redirect (HTTP ${status}), which the gateway does not follow; the Jira base URL must be the site root (like https://acme.atlassian.net).`,
+          { status },
+        );
+      }
+      const retryAfterSeconds = parseRetryAfter(
+        outcome.headers.get('retry-after'),
+        this.#clock.now(),
+      );
+      if (isRetryableStatus(status) && canRetry) {
+        const wait =
+          retryAfterSeconds === undefined ? this.#backoff(attempt) : retryAfterSeconds * 1000;
+        // A Retry-After beyond our cap is reported with its hint rather than
+        // cut short: retrying early would only be refused again.
+        if (wait <= this.#maxRetryWaitMs) {
+          await this.#sleep(wait);
+          continue;
+        }
+      }
+      throw errorFromResponse({
+        status,
+        bodyText: outcome.text,
+        subject,
+        operation,
+        retryAfterSeconds,
+        attempts: attempt,
+        redact,
+      });
+    }
+  }
+
+  #backoff(attempt: number): number {
+    return backoffDelayMs(attempt - 1, {
+      baseDelayMs: this.#baseDelayMs,
+      maxDelayMs: this.#maxRetryWaitMs,
+      random: this.#random,
+    });
+  }
+
+  async #attempt(
+    url: URL,
+    method: HttpMethod,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<Outcome> {
+    const signal = this.#timeoutSignal(this.#timeoutMs);
+    try {
+      const init: RequestInit = { method, headers, signal, redirect: 'manual' };
+      if (body !== undefined) init.body = body;
+      const response = await this.#fetch(url, init);
+      // Read inside the try: the timeout must cover a body that trickles in.
+      const text = await response.text();
+      return { kind: 'response', status: response.status, headers: response.headers, text };
+    } catch (error) {
+      if (signal.aborted) return { kind: 'timeout' };
+      return { kind: 'network', reason: networkReason(error) };
+    }
+  }
+}
