@@ -38,6 +38,8 @@ const CREDENTIALS_SCHEMA = z.object({
     .refine((u) => !u.includes('?') && !u.includes('#'), 'must have no query or fragment')
     // A user:pass@ in the URL would be a second, unencrypted credential.
     .refine((u) => {
+      // zod runs refinements after a failed URL check too; a bad URL is reported above.
+      if (!URL.canParse(u)) return true;
       const url = new URL(u);
       return url.username === '' && url.password === '';
     }, 'must not contain a user name or password')

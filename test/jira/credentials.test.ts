@@ -167,3 +167,17 @@ describe('Jira credential providers', () => {
     expect(await provider.get()).toEqual(CREDS);
   });
 });
+
+describe('parseJiraCredentials with a malformed site', () => {
+  it('reports a base URL that is not a URL as a validation error, not a TypeError', async () => {
+    const { parseJiraCredentials } = await import('../../src/jira/credentials.js');
+    let thrown: unknown;
+    try {
+      parseJiraCredentials({ baseUrl: 'acme.atlassian.net', email: 'a@example.com', apiToken: 't' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).not.toBeInstanceOf(TypeError);
+  });
+});
