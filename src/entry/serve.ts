@@ -85,7 +85,7 @@ export async function startGateway(config: Config, io: Pick<CliIo, 'stdout'>, lo
               serverOptions: { cert: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) },
             }),
       },
-      () => resolve(created),
+      () => { resolve(created); },
     );
     created.once('error', reject);
   });
@@ -116,7 +116,7 @@ export async function startGateway(config: Config, io: Pick<CliIo, 'stdout'>, lo
     config,
     async close() {
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => { resolve(); });
         // Streamable HTTP clients may hold keep-alive sockets open.
         if ('closeAllConnections' in server) server.closeAllConnections();
       });

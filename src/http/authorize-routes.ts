@@ -200,9 +200,14 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
   ): Promise<URLSearchParams | Response> => {
     const fetchSite = c.req.header('sec-fetch-site');
     const requestOrigin = c.req.header('origin');
+    // Our pages are `Referrer-Policy: no-referrer`, under which browsers send
+    // `Origin: null` even from our own form (Fetch §3.1.3, "serialize a request
+    // origin"). An attacker can produce `null` too, so it passes only when the
+    // browser itself vouches with `Sec-Fetch-Site: same-origin`.
+    const nullOriginVouched = requestOrigin === 'null' && fetchSite === 'same-origin';
     if (
       (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') ||
-      (requestOrigin !== undefined && requestOrigin !== issuerOrigin)
+      (requestOrigin !== undefined && requestOrigin !== issuerOrigin && !nullOriginVouched)
     ) {
       return errorPage(c, 403, 'Request refused', 'This form was sent from another site.');
     }

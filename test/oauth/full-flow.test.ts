@@ -5,6 +5,11 @@ import { createTestGateway, TEST_ISSUER, TEST_USER, type TestGateway } from '../
 import { hashSecret } from '../../src/crypto/hash.js';
 import { randomId, randomToken } from '../../src/crypto/random.js';
 
+function secretOf(client: oauth.Client): string {
+  if (typeof client.client_secret !== 'string') throw new Error('no client secret');
+  return client.client_secret;
+}
+
 const REDIRECT_URI = 'http://127.0.0.1:53682/callback';
 const RESOURCE = `${TEST_ISSUER}/mcp`;
 
@@ -48,7 +53,7 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
   async function register(metadata: Partial<oauth.Client>): Promise<oauth.Client> {
     return oauth.processDynamicClientRegistrationResponse(
       await oauth.dynamicClientRegistrationRequest(as, { redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token'], ...metadata }, options()),
-    ) as Promise<oauth.Client>;
+    );
   }
 
   async function authorize(client: oauth.Client, scope = 'jira:read jira:write'): Promise<{ callback: URL; verifier: string; state: string }> {
@@ -127,7 +132,7 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
     it(`authenticates a confidential client with ${method} and shows its secret only once`, async () => {
       const client = await register({ token_endpoint_auth_method: method });
       expect(typeof client.client_secret).toBe('string');
-      const auth = method === 'client_secret_basic' ? oauth.ClientSecretBasic(String(client.client_secret)) : oauth.ClientSecretPost(String(client.client_secret));
+      const auth = method === 'client_secret_basic' ? oauth.ClientSecretBasic(secretOf(client)) : oauth.ClientSecretPost(secretOf(client));
       const { callback, verifier, state } = await authorize(client, 'jira:read');
       const params = oauth.validateAuthResponse(as, client, callback, state);
       const tokens = await oauth.processAuthorizationCodeResponse(
@@ -137,7 +142,7 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
       );
       expect(tokens.scope).toBe('jira:read');
       const stored = await gw.storage.clients.get(client.client_id);
-      expect(stored?.secretHash).toBe(hashSecret(String(client.client_secret)));
+      expect(stored?.secretHash).toBe(hashSecret(secretOf(client)));
     });
   }
 });

@@ -29,10 +29,10 @@ describe('PKCE (RFC 7636)', () => {
   it('verifies the verifier and refuses a wrong, short or missing one', () => {
     const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
     const challenge = s256(verifier);
-    expect(code(() => verifyCodeVerifier(verifier, challenge))).toBe('none');
-    expect(code(() => verifyCodeVerifier('x'.repeat(43), challenge))).toBe('invalid_grant');
-    expect(code(() => verifyCodeVerifier('x'.repeat(42), challenge))).toBe('invalid_request');
-    expect(code(() => verifyCodeVerifier('x'.repeat(129), challenge))).toBe('invalid_request');
-    expect(code(() => verifyCodeVerifier(undefined, challenge))).toBe('invalid_request');
+    expect(code(() => { verifyCodeVerifier(verifier, challenge); })).toBe('none');
+    expect(code(() => { verifyCodeVerifier('x'.repeat(43), challenge); })).toBe('invalid_grant');
+    expect(code(() => { verifyCodeVerifier('x'.repeat(42), challenge); })).toBe('invalid_request');
+    expect(code(() => { verifyCodeVerifier('x'.repeat(129), challenge); })).toBe('invalid_request');
+    expect(code(() => { verifyCodeVerifier(undefined, challenge); })).toBe('invalid_request');
   });
 });
