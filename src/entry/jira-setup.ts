@@ -58,7 +58,11 @@ export async function resolveJira(
   return {
     client: jiraClient(
       config,
-      staticCredentialsProvider({ baseUrl: sandbox.url, email: user.emailAddress, apiToken: user.apiToken }),
+      staticCredentialsProvider({
+        baseUrl: sandbox.url,
+        email: user.emailAddress,
+        apiToken: user.apiToken,
+      }),
       runtime,
     ),
     description: `built-in sandbox at ${sandbox.url} (demo project DEMO, acting as ${user.emailAddress}); set JIRA_BASE_URL to use a real site`,
@@ -66,7 +70,11 @@ export async function resolveJira(
   };
 }
 
-function jiraClient(config: Config, credentials: JiraCredentialsProvider, runtime: LocalRuntime): JiraClient {
+function jiraClient(
+  config: Config,
+  credentials: JiraCredentialsProvider,
+  runtime: LocalRuntime,
+): JiraClient {
   return new JiraClient({
     credentials,
     timeoutMs: config.jiraTimeoutMs,
@@ -76,7 +84,10 @@ function jiraClient(config: Config, credentials: JiraCredentialsProvider, runtim
 }
 
 /** In-process for one process; RFC 7662 introspection when the MCP role runs alone. */
-export function createTokenVerifier(config: Config, runtime: Pick<LocalRuntime, 'storage' | 'clock'>): TokenVerifier {
+export function createTokenVerifier(
+  config: Config,
+  runtime: Pick<LocalRuntime, 'storage' | 'clock'>,
+): TokenVerifier {
   if (config.role === 'mcp' && config.introspection !== undefined) {
     return createIntrospectionTokenVerifier({
       issuer: config.publicUrl,
@@ -88,13 +99,27 @@ export function createTokenVerifier(config: Config, runtime: Pick<LocalRuntime, 
       cacheTtlMs: config.introspectionCacheSeconds * 1000,
     });
   }
-  return createInProcessTokenVerifier({ storage: runtime.storage, clock: runtime.clock, resource: config.resource });
+  return createInProcessTokenVerifier({
+    storage: runtime.storage,
+    clock: runtime.clock,
+    resource: config.resource,
+  });
 }
 
 /** The function that mounts /mcp on the app. */
-export function createMcpMount(config: Config, runtime: LocalRuntime, jira: JiraSetup): (app: GatewayApp) => void {
+export function createMcpMount(
+  config: Config,
+  runtime: LocalRuntime,
+  jira: JiraSetup,
+): (app: GatewayApp) => void {
   const verifier = createTokenVerifier(config, runtime);
   return (app) => {
-    registerMcpRoutes(app, { config, verifier, jira: jira.client, audit: runtime.audit, clock: runtime.clock });
+    registerMcpRoutes(app, {
+      config,
+      verifier,
+      jira: jira.client,
+      audit: runtime.audit,
+      clock: runtime.clock,
+    });
   };
 }

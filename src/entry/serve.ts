@@ -46,13 +46,20 @@ export interface RunningGateway {
  * Starts the gateway for a configuration: storage, first admin, Jira (or
  * the sandbox), the app, and the HTTP(S) listener. Prints the banner.
  */
-export async function startGateway(config: Config, io: Pick<CliIo, 'stdout'>, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(
+  config: Config,
+  io: Pick<CliIo, 'stdout'>,
+  logger: Logger,
+): Promise<RunningGateway> {
   const runtime: LocalRuntime = await openLocalRuntime(config, logger);
   let jira: JiraSetup | undefined;
   let adminPassword: string | undefined;
   try {
     if (config.role !== 'mcp') {
-      adminPassword = await new UserService(runtime.storage.users, runtime.clock).ensureFirstAdmin();
+      adminPassword = await new UserService(
+        runtime.storage.users,
+        runtime.clock,
+      ).ensureFirstAdmin();
     }
     if (config.role !== 'oauth') {
       jira = await resolveJira(config, runtime, path.join(config.dataDir, 'sandbox.db'));
@@ -85,7 +92,9 @@ export async function startGateway(config: Config, io: Pick<CliIo, 'stdout'>, lo
               serverOptions: { cert: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) },
             }),
       },
-      () => { resolve(created); },
+      () => {
+        resolve(created);
+      },
     );
     created.once('error', reject);
   });
@@ -99,7 +108,9 @@ export async function startGateway(config: Config, io: Pick<CliIo, 'stdout'>, lo
     `  issuer (PUBLIC_URL): ${config.publicUrl}`,
   ];
   if (config.role !== 'oauth') lines.push(`  MCP endpoint:        ${config.resource}`);
-  lines.push(`  data:                ${config.databasePath} (master key: ${runtime.masterKeySource})`);
+  lines.push(
+    `  data:                ${config.databasePath} (master key: ${runtime.masterKeySource})`,
+  );
   if (jira !== undefined) lines.push(`  Jira:                ${jira.description}`);
   if (adminPassword !== undefined) {
     lines.push(
@@ -116,7 +127,9 @@ export async function startGateway(config: Config, io: Pick<CliIo, 'stdout'>, lo
     config,
     async close() {
       await new Promise<void>((resolve) => {
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
         // Streamable HTTP clients may hold keep-alive sockets open.
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
@@ -130,7 +143,9 @@ export async function startGateway(config: Config, io: Pick<CliIo, 'stdout'>, lo
 export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommand(argv, {});
   if (parsed.positionals.length > 0) {
-    throw new UsageError(`unexpected argument (did you mean --role ${parsed.positionals[0] ?? ''}?)`);
+    throw new UsageError(
+      `unexpected argument (did you mean --role ${parsed.positionals[0] ?? ''}?)`,
+    );
   }
   const config = loadConfig(io.env, parsed.configFlags);
   const logger = createLogger(config.logLevel, (line) => process.stderr.write(line + '\n'));

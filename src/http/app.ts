@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
 import type { OAuthContext } from '../oauth/context.js';
-import { registerAuthorizeRoutes, type AuthorizeAccounts, type AuthorizeThrottle } from './authorize-routes.js';
+import {
+  registerAuthorizeRoutes,
+  type AuthorizeAccounts,
+  type AuthorizeThrottle,
+} from './authorize-routes.js';
 import { createCookieJar } from './cookies.js';
 import type { Logger } from './logger.js';
 import { errorHandler, requestContext, securityHeaders } from './middleware.js';
@@ -61,7 +65,9 @@ export function createApp(options: AppOptions): GatewayApp {
   options.mountMcp?.(app);
 
   app.notFound((c) =>
-    c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404, { 'Cache-Control': 'no-store' }),
+    c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404, {
+      'Cache-Control': 'no-store',
+    }),
   );
   return app;
 }

@@ -22,12 +22,18 @@ import type { GatewayApp, GatewayEnv } from './types.js';
 
 /** What the pages need of accounts. */
 export interface AuthorizeAccounts {
-  authenticate(username: string, password: string): Promise<{ id: string; username: string } | undefined>;
+  authenticate(
+    username: string,
+    password: string,
+  ): Promise<{ id: string; username: string } | undefined>;
 }
 
 /** What the pages need of the login throttle. */
 export interface AuthorizeThrottle {
-  check(username: string, ip: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
+  check(
+    username: string,
+    ip: string,
+  ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
   recordFailure(username: string, ip: string): Promise<void>;
   recordSuccess(username: string, ip: string): Promise<void>;
 }
@@ -70,7 +76,12 @@ function pageCsp(nonce: string, redirectUri?: string): string {
   ].join('; ');
 }
 
-function page(c: Context<GatewayEnv>, html: string, status: 200 | 400 | 401 | 403 | 429, csp: string): Response {
+function page(
+  c: Context<GatewayEnv>,
+  html: string,
+  status: 200 | 400 | 401 | 403 | 429,
+  csp: string,
+): Response {
   return c.html(html, status, {
     'Content-Security-Policy': csp,
     'Cache-Control': 'no-store',
@@ -91,9 +102,19 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
   const { ctx, cookies } = deps;
   const issuerOrigin = new URL(ctx.issuer).origin;
 
-  const errorPage = (c: Context<GatewayEnv>, status: 400 | 403, title: string, message: string): Response => {
+  const errorPage = (
+    c: Context<GatewayEnv>,
+    status: 400 | 403,
+    title: string,
+    message: string,
+  ): Response => {
     const nonce = randomBytes(16).toString('base64');
-    return page(c, renderErrorPage({ nonce, title, message, requestId: c.get('requestId') }), status, pageCsp(nonce));
+    return page(
+      c,
+      renderErrorPage({ nonce, title, message, requestId: c.get('requestId') }),
+      status,
+      pageCsp(nonce),
+    );
   };
 
   const csrfToken = (c: Context<GatewayEnv>): string => {
@@ -195,9 +216,7 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
   };
 
   /** A POST is ours only if it comes from our own page, with the CSRF token of this browser. */
-  const checkPost = async (
-    c: Context<GatewayEnv>,
-  ): Promise<URLSearchParams | Response> => {
+  const checkPost = async (c: Context<GatewayEnv>): Promise<URLSearchParams | Response> => {
     const fetchSite = c.req.header('sec-fetch-site');
     const requestOrigin = c.req.header('origin');
     // Our pages are `Referrer-Policy: no-referrer`, under which browsers send
@@ -215,7 +234,9 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
     if (type !== 'application/x-www-form-urlencoded') {
       return errorPage(c, 400, 'Invalid request', 'The form could not be read.');
     }
-    const form = new URLSearchParams(await readLimitedText(c.req.raw, MAX_FORM_BYTES, 'invalid_request'));
+    const form = new URLSearchParams(
+      await readLimitedText(c.req.raw, MAX_FORM_BYTES, 'invalid_request'),
+    );
     const cookie = cookies.get(c, 'csrf');
     const sent = form.get('csrf_token') ?? '';
     if (cookie === undefined || !constantTimeEqual(hashSecret(cookie), hashSecret(sent))) {
@@ -251,7 +272,12 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
     const origin = { requestId: c.get('requestId'), ip };
     const throttle = await deps.throttle.check(username, ip);
     if (!throttle.allowed) {
-      await ctx.audit.record({ type: AUDIT_EVENT.loginThrottled, outcome: 'failure', username, ...origin });
+      await ctx.audit.record({
+        type: AUDIT_EVENT.loginThrottled,
+        outcome: 'failure',
+        username,
+        ...origin,
+      });
       const response = showLogin(c, request, rawRequest, 429, {
         error: `Too many failed sign-ins. Try again in ${Math.ceil(throttle.retryAfterSeconds / 60)} minute(s).`,
         username,
@@ -259,11 +285,22 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
       response.headers.set('Retry-After', String(throttle.retryAfterSeconds));
       return response;
     }
-    const user = username === '' || password === '' ? undefined : await deps.accounts.authenticate(username, password);
+    const user =
+      username === '' || password === ''
+        ? undefined
+        : await deps.accounts.authenticate(username, password);
     if (user === undefined) {
       await deps.throttle.recordFailure(username, ip);
-      await ctx.audit.record({ type: AUDIT_EVENT.loginFailed, outcome: 'failure', username, ...origin });
-      return showLogin(c, request, rawRequest, 401, { error: 'Wrong username or password.', username });
+      await ctx.audit.record({
+        type: AUDIT_EVENT.loginFailed,
+        outcome: 'failure',
+        username,
+        ...origin,
+      });
+      return showLogin(c, request, rawRequest, 401, {
+        error: 'Wrong username or password.',
+        username,
+      });
     }
     await deps.throttle.recordSuccess(username, ip);
     const sessionId = randomToken();
@@ -325,7 +362,10 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
       username: user.username,
       clientId: request.client.clientId,
       ...origin,
-      detail: { scope: scopes.join(' '), writeDeclined: request.scopes.includes(SCOPES.write) && !scopes.includes(SCOPES.write) },
+      detail: {
+        scope: scopes.join(' '),
+        writeDeclined: request.scopes.includes(SCOPES.write) && !scopes.includes(SCOPES.write),
+      },
     });
     return c.redirect(await issueAuthorizationCode(ctx, request, user, scopes, origin), 303);
   });

@@ -60,10 +60,7 @@ function mediaType(request: Request): string {
  */
 export async function readForm(request: Request): Promise<URLSearchParams> {
   if (mediaType(request) !== 'application/x-www-form-urlencoded') {
-    throw new OAuthError(
-      'invalid_request',
-      'the body must be application/x-www-form-urlencoded',
-    );
+    throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded');
   }
   return new URLSearchParams(await readLimitedText(request, MAX_FORM_BYTES, 'invalid_request'));
 }

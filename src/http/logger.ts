@@ -23,9 +23,17 @@ export function createLogger(
     write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
   };
   return {
-    debug: (msg, fields) => { emit('debug', msg, fields); },
-    info: (msg, fields) => { emit('info', msg, fields); },
-    warn: (msg, fields) => { emit('warn', msg, fields); },
-    error: (msg, fields) => { emit('error', msg, fields); },
+    debug: (msg, fields) => {
+      emit('debug', msg, fields);
+    },
+    info: (msg, fields) => {
+      emit('info', msg, fields);
+    },
+    warn: (msg, fields) => {
+      emit('warn', msg, fields);
+    },
+    error: (msg, fields) => {
+      emit('error', msg, fields);
+    },
   };
 }

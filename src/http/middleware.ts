@@ -20,7 +20,11 @@ export function requestContext(
     c.set('requestId', requestId);
     c.set('ip', clientIp(c, peerAddress, trustProxy));
     await next();
-    c.header('X-Request-Id', requestId);
+    // Set on the response's own headers, as securityHeaders does: `c.header()`
+    // after the response exists makes Hono copy it into a new one, which
+    // turns @hono/node-server's lightweight response into a full web
+    // Response (about 6% of an introspection's CPU; see BENCHMARKS.md).
+    c.res.headers.set('X-Request-Id', requestId);
     logger.info('request', {
       requestId,
       method: c.req.method,
@@ -52,7 +56,10 @@ export function securityHeaders(https: boolean): MiddlewareHandler<GatewayEnv> {
     h.set('X-Frame-Options', 'DENY');
     h.set('Referrer-Policy', 'no-referrer');
     if (!h.has('Content-Security-Policy')) {
-      h.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+      h.set(
+        'Content-Security-Policy',
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+      );
     }
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
     if (https) h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');

@@ -72,11 +72,7 @@ export function registerOAuthRoutes(
     const now = ctx.clock.now();
     const hour = 3600_000;
     const windowEnd = Math.floor(now / hour) * hour + hour;
-    const count = await ctx.storage.counters.increment(
-      `register:${c.get('ip')}`,
-      now,
-      windowEnd,
-    );
+    const count = await ctx.storage.counters.increment(`register:${c.get('ip')}`, now, windowEnd);
     if (count > options.registrationRateLimitPerHour) {
       throw new OAuthError('temporarily_unavailable', 'too many registrations from this address', {
         status: 429,

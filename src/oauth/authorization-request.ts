@@ -24,7 +24,10 @@ export interface AuthorizationRequest {
  * @see RFC 6749 §4.1.2.1; draft-ietf-oauth-v2-1-13 §4.1.2.1
  */
 export class UntrustedRedirectError extends Error {
-  constructor(readonly title: string, message: string) {
+  constructor(
+    readonly title: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'UntrustedRedirectError';
   }
@@ -61,7 +64,10 @@ export async function validateAuthorizationRequest(
     throw new UntrustedRedirectError('Missing client', 'The request does not name a client_id.');
   }
   if (params.getAll('client_id').length > 1 || params.getAll('redirect_uri').length > 1) {
-    throw new UntrustedRedirectError('Invalid request', 'client_id and redirect_uri may appear only once.');
+    throw new UntrustedRedirectError(
+      'Invalid request',
+      'client_id and redirect_uri may appear only once.',
+    );
   }
   let client: ClientRecord | undefined;
   try {

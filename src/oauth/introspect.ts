@@ -41,7 +41,8 @@ export async function introspectToken(
     throw new OAuthError('invalid_request', 'exactly one token is required');
   }
   const hint = form.get('token_type_hint');
-  const order: TokenKind[] = hint === 'refresh_token' ? ['refresh', 'access'] : ['access', 'refresh'];
+  const order: TokenKind[] =
+    hint === 'refresh_token' ? ['refresh', 'access'] : ['access', 'refresh'];
   const now = ctx.clock.now();
   const tokenHash = hashSecret(tokens[0]);
   let found;

@@ -16,8 +16,7 @@ export const DEFAULT_SCOPES: readonly Scope[] = [SCOPES.read, SCOPES.write];
 
 /** What each scope lets an app do, in the words the consent page shows. */
 export const SCOPE_DESCRIPTIONS: Readonly<Record<Scope, string>> = {
-  'jira:read':
-    'Read Jira data you can see: projects, issues, comments, transitions and users.',
+  'jira:read': 'Read Jira data you can see: projects, issues, comments, transitions and users.',
   'jira:write':
     'Change Jira for you: create and edit issues, comment, transition, assign, log work and link issues.',
 };

@@ -143,7 +143,10 @@ export async function refreshTokens(
     throw new OAuthError('invalid_request', 'refresh_token is required');
   }
   if (!mayRefresh(client)) {
-    throw new OAuthError('unauthorized_client', 'this client did not register the refresh_token grant');
+    throw new OAuthError(
+      'unauthorized_client',
+      'this client did not register the refresh_token grant',
+    );
   }
   const requestedResource = single(form, 'resource');
   const now = ctx.clock.now();
@@ -151,7 +154,11 @@ export async function refreshTokens(
   const active = await ctx.storage.tokens.findActive(tokenHash, 'refresh', now);
   if (active === undefined) {
     const stored = await ctx.storage.tokens.get(tokenHash);
-    if (stored?.kind === 'refresh' && stored.rotatedAt !== undefined && stored.clientId === client.clientId) {
+    if (
+      stored?.kind === 'refresh' &&
+      stored.rotatedAt !== undefined &&
+      stored.clientId === client.clientId
+    ) {
       await revokeForReuse(ctx, stored.grantId, stored.userId, client.clientId, origin);
     }
     throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');

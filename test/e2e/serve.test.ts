@@ -15,9 +15,13 @@ describe('jira-mcp-gateway serve (zero configuration)', () => {
   });
 
   it('serves both metadata documents on one origin', async () => {
-    const as = (await (await fetch(`${gw.url}/.well-known/oauth-authorization-server`)).json()) as { issuer: string };
+    const as = (await (await fetch(`${gw.url}/.well-known/oauth-authorization-server`)).json()) as {
+      issuer: string;
+    };
     expect(as.issuer).toBe(gw.publicUrl);
-    const prm = (await (await fetch(`${gw.url}/.well-known/oauth-protected-resource/mcp`)).json()) as {
+    const prm = (await (
+      await fetch(`${gw.url}/.well-known/oauth-protected-resource/mcp`)
+    ).json()) as {
       resource: string;
       authorization_servers: string[];
     };
@@ -26,7 +30,11 @@ describe('jira-mcp-gateway serve (zero configuration)', () => {
   });
 
   it('answers /mcp without a token with 401 and the resource metadata challenge', async () => {
-    const response = await fetch(`${gw.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await fetch(`${gw.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
       `Bearer resource_metadata="${gw.publicUrl}/.well-known/oauth-protected-resource/mcp", scope="jira:read jira:write"`,
@@ -40,6 +48,8 @@ describe('jira-mcp-gateway serve (zero configuration)', () => {
 
 describe('jira-mcp-gateway serve with bad configuration', () => {
   it('stops at start-up with a message naming the bad setting', async () => {
-    await expect(startGatewayProcess({ ACCESS_TOKEN_TTL: 'soon' }, { timeoutMs: 15_000 })).rejects.toThrow(/ACCESS_TOKEN_TTL/);
+    await expect(
+      startGatewayProcess({ ACCESS_TOKEN_TTL: 'soon' }, { timeoutMs: 15_000 }),
+    ).rejects.toThrow(/ACCESS_TOKEN_TTL/);
   });
 });

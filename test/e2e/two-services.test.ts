@@ -52,7 +52,12 @@ describe('serve --role oauth + serve --role mcp (RFC 7662 between them)', () => 
     const clientSecret = /INTROSPECTION_CLIENT_SECRET=(\S+)/.exec(credential)?.[1] ?? '';
     const oauthPort = await freePort();
     publicUrl = `http://127.0.0.1:${oauthPort}`;
-    oauthProc = await startGatewayProcess({ DATA_DIR: dataDir, PORT: String(oauthPort), PUBLIC_URL: publicUrl, ROLE: 'oauth' });
+    oauthProc = await startGatewayProcess({
+      DATA_DIR: dataDir,
+      PORT: String(oauthPort),
+      PUBLIC_URL: publicUrl,
+      ROLE: 'oauth',
+    });
     mcpProc = await startGatewayProcess({
       DATA_DIR: dataDir,
       PUBLIC_URL: publicUrl,
@@ -79,20 +84,40 @@ describe('serve --role oauth + serve --role mcp (RFC 7662 between them)', () => 
       await fetch(`${publicUrl}/register`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] }),
+        body: JSON.stringify({
+          redirect_uris: [redirectUri],
+          token_endpoint_auth_method: 'none',
+          grant_types: ['authorization_code', 'refresh_token'],
+        }),
       })
     ).json()) as { client_id: string };
     const pkce = newPkce();
     const url = new URL(`${publicUrl}/authorize`);
-    for (const [k, v] of Object.entries({ client_id: registered.client_id, redirect_uri: redirectUri, response_type: 'code', code_challenge: pkce.challenge, code_challenge_method: 'S256', state: 'st' })) {
+    for (const [k, v] of Object.entries({
+      client_id: registered.client_id,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      code_challenge: pkce.challenge,
+      code_challenge_method: 'S256',
+      state: 'st',
+    })) {
       url.searchParams.set(k, v);
     }
-    const callback = await signInAndConsent(new PageAgent(fetch, publicUrl), url.toString(), { username: 'admin', password: oauthProc.adminPassword ?? '' });
+    const callback = await signInAndConsent(new PageAgent(fetch, publicUrl), url.toString(), {
+      username: 'admin',
+      password: oauthProc.adminPassword ?? '',
+    });
     const tokens = (await (
       await fetch(`${publicUrl}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: registered.client_id, code: callback.searchParams.get('code') ?? '', code_verifier: pkce.verifier, redirect_uri: redirectUri }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          client_id: registered.client_id,
+          code: callback.searchParams.get('code') ?? '',
+          code_verifier: pkce.verifier,
+          redirect_uri: redirectUri,
+        }).toString(),
       })
     ).json()) as { access_token: string; refresh_token: string };
 
@@ -101,23 +126,37 @@ describe('serve --role oauth + serve --role mcp (RFC 7662 between them)', () => 
       jsonrpc: '2.0',
       id: 1,
       method: 'initialize',
-      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'split-test', version: '1' } },
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'split-test', version: '1' },
+      },
     });
     expect(init.status).toBe(200);
-    const call = await mcpCall(mcpUrl, tokens.access_token, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'jira_whoami', arguments: {} } });
+    const call = await mcpCall(mcpUrl, tokens.access_token, {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'jira_whoami', arguments: {} },
+    });
     expect(call.status).toBe(200);
     expect(JSON.stringify(await call.json())).toContain('alice@example.com');
 
     const revoked = await fetch(`${publicUrl}/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: registered.client_id, token: tokens.refresh_token }).toString(),
+      body: new URLSearchParams({
+        client_id: registered.client_id,
+        token: tokens.refresh_token,
+      }).toString(),
     });
     expect(revoked.status).toBe(200);
     const revokedAt = Date.now();
     let status = 200;
     while (status === 200 && Date.now() - revokedAt < (CACHE_SECONDS + 3) * 1000) {
-      status = (await mcpCall(mcpUrl, tokens.access_token, { jsonrpc: '2.0', id: 3, method: 'tools/list' })).status;
+      status = (
+        await mcpCall(mcpUrl, tokens.access_token, { jsonrpc: '2.0', id: 3, method: 'tools/list' })
+      ).status;
       if (status === 200) await new Promise((r) => setTimeout(r, 100));
     }
     const observedAfterMs = Date.now() - revokedAt;

@@ -6,14 +6,21 @@
 export class PageAgent {
   readonly #cookies = new Map<string, string>();
 
-  constructor(private readonly send: typeof fetch, private readonly origin: string) {}
+  constructor(
+    private readonly send: typeof fetch,
+    private readonly origin: string,
+  ) {}
 
   async request(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.#cookies.size > 0) {
       headers.set('cookie', [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     }
-    const response = await this.send(new URL(url, this.origin).toString(), { ...init, headers, redirect: 'manual' });
+    const response = await this.send(new URL(url, this.origin).toString(), {
+      ...init,
+      headers,
+      redirect: 'manual',
+    });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair?.indexOf('=') ?? -1;
@@ -31,7 +38,11 @@ export class PageAgent {
   }
 
   /** Posts a form as our own page would (same-origin). */
-  post(url: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<Response> {
+  post(
+    url: string,
+    fields: Record<string, string | string[]>,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(fields)) {
       for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
@@ -94,13 +105,16 @@ export async function signInAndConsent(
   if (loggedIn.status !== 303) throw new Error(`login answered ${loggedIn.status}`);
   const consentPage = await agent.get(loggedIn.headers.get('location') ?? '');
   const consentHtml = await consentPage.text();
-  const offered = [...consentHtml.matchAll(/name="scope"[^>]*value="([^"]+)"/g)].map((m) => m[1] ?? '');
+  const offered = [...consentHtml.matchAll(/name="scope"[^>]*value="([^"]+)"/g)].map(
+    (m) => m[1] ?? '',
+  );
   const decided = await agent.post('/authorize/consent', {
     csrf_token: inputValue(consentHtml, 'csrf_token'),
     request: inputValue(consentHtml, 'request'),
     scope: options.scopes ?? offered,
     decision: options.decision ?? 'approve',
   });
-  if (decided.status !== 303) throw new Error(`consent answered ${decided.status}: ${await decided.text()}`);
+  if (decided.status !== 303)
+    throw new Error(`consent answered ${decided.status}: ${await decided.text()}`);
   return new URL(decided.headers.get('location') ?? '');
 }

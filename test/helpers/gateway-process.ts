@@ -14,7 +14,9 @@ export async function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => { resolve(port); });
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -67,9 +69,15 @@ export async function startGatewayProcess(
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
 
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      resolve(code);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
-    const deadline = setTimeout(() => { reject(new Error(`gateway did not start in time\n${out}\n${err}`)); }, options.timeoutMs ?? 30_000);
+    const deadline = setTimeout(() => {
+      reject(new Error(`gateway did not start in time\n${out}\n${err}`));
+    }, options.timeoutMs ?? 30_000);
     const poll = setInterval(() => {
       if (/listening on /.test(out) && (!/First run/.test(out) || /shown only now/.test(out))) {
         clearTimeout(deadline);

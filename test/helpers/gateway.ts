@@ -36,7 +36,12 @@ export async function createTestGateway(
   extra: Partial<Pick<ComposeOptions, 'mountMcp' | 'metadataDocumentCa'>> = {},
 ): Promise<TestGateway> {
   const dir = mkdtempSync(path.join(tmpdir(), 'jmg-test-'));
-  const config = loadConfig({ PUBLIC_URL: TEST_ISSUER, DATA_DIR: dir, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PUBLIC_URL: TEST_ISSUER,
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const storage = openSqliteStorage({ path: config.databasePath });
   const clock = new ManualClock(Date.now());
   const audit = new AuditLog(storage.audit, clock);

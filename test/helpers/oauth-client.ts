@@ -48,7 +48,13 @@ export async function signedInAgent(gw: TestGateway, clientId: string): Promise<
   const agent = new PageAgent(gw.fetch, TEST_ISSUER);
   const pkce = newPkce();
   const page = await agent.get(
-    authorizeUrl({ client_id: clientId, redirect_uri: LOOPBACK_REDIRECT, response_type: 'code', code_challenge: pkce.challenge, code_challenge_method: 'S256' }),
+    authorizeUrl({
+      client_id: clientId,
+      redirect_uri: LOOPBACK_REDIRECT,
+      response_type: 'code',
+      code_challenge: pkce.challenge,
+      code_challenge_method: 'S256',
+    }),
   );
   const html = await page.text();
   const login = await agent.post('/authorize/login', {
@@ -101,7 +107,11 @@ export async function obtainCode(
   return { code, pkce };
 }
 
-export function tokenRequest(gw: TestGateway, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+export function tokenRequest(
+  gw: TestGateway,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return gw.fetch(`${TEST_ISSUER}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -109,7 +119,12 @@ export function tokenRequest(gw: TestGateway, fields: Record<string, string>, he
   });
 }
 
-export async function redeem(gw: TestGateway, clientId: string, code: string, verifier: string): Promise<Response> {
+export async function redeem(
+  gw: TestGateway,
+  clientId: string,
+  code: string,
+  verifier: string,
+): Promise<Response> {
   return tokenRequest(gw, {
     grant_type: 'authorization_code',
     client_id: clientId,

@@ -18,7 +18,10 @@ function register(body: unknown, headers: Record<string, string> = {}): Promise<
 
 describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
   it('serves the metadata at the root and the path-inserted form, with CORS', async () => {
-    for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server/mcp']) {
+    for (const path of [
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/oauth-authorization-server/mcp',
+    ]) {
       const response = await gw.fetch(`${TEST_ISSUER}${path}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('access-control-allow-origin')).toBe('*');
@@ -33,7 +36,11 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
         response_types_supported: ['code'],
         grant_types_supported: ['authorization_code', 'refresh_token'],
         code_challenge_methods_supported: ['S256'],
-        token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+        token_endpoint_auth_methods_supported: [
+          'none',
+          'client_secret_basic',
+          'client_secret_post',
+        ],
         scopes_supported: ['jira:read', 'jira:write'],
         authorization_response_iss_parameter_supported: true,
         client_id_metadata_document_supported: true,
@@ -42,16 +49,30 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
   });
 
   it('answers CORS preflight on metadata, register, token and revoke but not authorize', async () => {
-    for (const path of ['/.well-known/oauth-authorization-server', '/register', '/token', '/revoke']) {
+    for (const path of [
+      '/.well-known/oauth-authorization-server',
+      '/register',
+      '/token',
+      '/revoke',
+    ]) {
       const response = await gw.fetch(`${TEST_ISSUER}${path}`, {
         method: 'OPTIONS',
-        headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, mcp-protocol-version' },
+        headers: {
+          origin: 'http://localhost:6274',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type, mcp-protocol-version',
+        },
       });
       expect(response.status).toBe(204);
       expect(response.headers.get('access-control-allow-origin')).toBe('*');
-      expect(response.headers.get('access-control-allow-headers')).toContain('mcp-protocol-version');
+      expect(response.headers.get('access-control-allow-headers')).toContain(
+        'mcp-protocol-version',
+      );
     }
-    const authorize = await gw.fetch(`${TEST_ISSUER}/authorize`, { method: 'OPTIONS', headers: { origin: 'http://localhost:6274' } });
+    const authorize = await gw.fetch(`${TEST_ISSUER}/authorize`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:6274' },
+    });
     expect(authorize.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -75,14 +96,34 @@ describe('POST /register (RFC 7591)', () => {
   });
 
   const bad: [string, unknown, string][] = [
-    ['a javascript: redirect URI', { redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
+    [
+      'a javascript: redirect URI',
+      { redirect_uris: ['javascript:alert(1)'] },
+      'invalid_redirect_uri',
+    ],
     ['a data: redirect URI', { redirect_uris: ['data:text/html,hi'] }, 'invalid_redirect_uri'],
     ['a file: redirect URI', { redirect_uris: ['file:///etc/passwd'] }, 'invalid_redirect_uri'],
-    ['a redirect URI with a fragment', { redirect_uris: ['https://app.example/cb#x'] }, 'invalid_redirect_uri'],
-    ['a wildcard redirect URI', { redirect_uris: ['https://*.example/cb'] }, 'invalid_redirect_uri'],
+    [
+      'a redirect URI with a fragment',
+      { redirect_uris: ['https://app.example/cb#x'] },
+      'invalid_redirect_uri',
+    ],
+    [
+      'a wildcard redirect URI',
+      { redirect_uris: ['https://*.example/cb'] },
+      'invalid_redirect_uri',
+    ],
     ['non-loopback http', { redirect_uris: ['http://app.example/cb'] }, 'invalid_redirect_uri'],
-    ['the password grant', { redirect_uris: [LOOPBACK_REDIRECT], grant_types: ['password'] }, 'invalid_client_metadata'],
-    ['the implicit response type', { redirect_uris: [LOOPBACK_REDIRECT], response_types: ['token'] }, 'invalid_client_metadata'],
+    [
+      'the password grant',
+      { redirect_uris: [LOOPBACK_REDIRECT], grant_types: ['password'] },
+      'invalid_client_metadata',
+    ],
+    [
+      'the implicit response type',
+      { redirect_uris: [LOOPBACK_REDIRECT], response_types: ['token'] },
+      'invalid_client_metadata',
+    ],
   ];
   for (const [what, body, code] of bad) {
     it(`refuses ${what} with ${code}`, async () => {
@@ -94,7 +135,10 @@ describe('POST /register (RFC 7591)', () => {
   }
 
   it('refuses an oversized body with 413', async () => {
-    const response = await register({ redirect_uris: [LOOPBACK_REDIRECT], client_name: 'x'.repeat(20_000) });
+    const response = await register({
+      redirect_uris: [LOOPBACK_REDIRECT],
+      client_name: 'x'.repeat(20_000),
+    });
     expect(response.status).toBe(413);
     expect(((await response.json()) as { error: string }).error).toBe('invalid_client_metadata');
   });
@@ -115,7 +159,10 @@ describe('POST /register rate limit', () => {
         const r = await gw2.fetch(`${TEST_ISSUER}/register`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ redirect_uris: [LOOPBACK_REDIRECT], token_endpoint_auth_method: 'none' }),
+          body: JSON.stringify({
+            redirect_uris: [LOOPBACK_REDIRECT],
+            token_endpoint_auth_method: 'none',
+          }),
         });
         statuses.push(r.status);
         if (r.status === 429) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);

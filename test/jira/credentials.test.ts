@@ -173,7 +173,11 @@ describe('parseJiraCredentials with a malformed site', () => {
     const { parseJiraCredentials } = await import('../../src/jira/credentials.js');
     let thrown: unknown;
     try {
-      parseJiraCredentials({ baseUrl: 'acme.atlassian.net', email: 'a@example.com', apiToken: 't' });
+      parseJiraCredentials({
+        baseUrl: 'acme.atlassian.net',
+        email: 'a@example.com',
+        apiToken: 't',
+      });
     } catch (error) {
       thrown = error;
     }

@@ -30,7 +30,9 @@ async function json(response: Response): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
 }
 
-function validParams(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+function validParams(
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     client_id: clientId,
     redirect_uri: LOOPBACK_REDIRECT,
@@ -44,7 +46,9 @@ function validParams(extra: Record<string, string | undefined> = {}): Record<str
 
 describe('GET /authorize — untrusted client or redirect URI (RFC 6749 §4.1.2.1)', () => {
   it('shows an error page and never redirects on a redirect URI mismatch', async () => {
-    const response = await agent.get(authorizeUrl(validParams({ redirect_uri: 'https://evil.example/cb' })));
+    const response = await agent.get(
+      authorizeUrl(validParams({ redirect_uri: 'https://evil.example/cb' })),
+    );
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
@@ -58,7 +62,10 @@ describe('GET /authorize — untrusted client or redirect URI (RFC 6749 §4.1.2.
   });
 
   it('accepts any port on a loopback redirect URI (RFC 8252 §7.3)', async () => {
-    const redirect = await approve(agent, authorizeUrl(validParams({ redirect_uri: 'http://127.0.0.1:40001/callback' })));
+    const redirect = await approve(
+      agent,
+      authorizeUrl(validParams({ redirect_uri: 'http://127.0.0.1:40001/callback' })),
+    );
     expect(redirect.origin).toBe('http://127.0.0.1:40001');
     expect(redirect.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
@@ -77,12 +84,16 @@ describe('GET /authorize — errors redirected to the client with iss (RFC 9207)
   }
 
   it('refuses a request without PKCE', async () => {
-    const url = await redirectError(validParams({ code_challenge: undefined, code_challenge_method: undefined }));
+    const url = await redirectError(
+      validParams({ code_challenge: undefined, code_challenge_method: undefined }),
+    );
     expect(url.searchParams.get('error')).toBe('invalid_request');
   });
 
   it('refuses the plain PKCE method', async () => {
-    const url = await redirectError(validParams({ code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }));
+    const url = await redirectError(
+      validParams({ code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }),
+    );
     expect(url.searchParams.get('error')).toBe('invalid_request');
   });
 
@@ -97,7 +108,10 @@ describe('GET /authorize — errors redirected to the client with iss (RFC 9207)
   });
 
   it('accepts the resource with a trailing slash', async () => {
-    const redirect = await approve(agent, authorizeUrl(validParams({ resource: `${TEST_ISSUER}/mcp/` })));
+    const redirect = await approve(
+      agent,
+      authorizeUrl(validParams({ resource: `${TEST_ISSUER}/mcp/` })),
+    );
     expect(redirect.searchParams.get('code')).not.toBeNull();
   });
 
@@ -135,7 +149,12 @@ describe('POST /authorize/consent — CSRF and framing', () => {
     const html = await page.text();
     const response = await agent.post(
       '/authorize/consent',
-      { csrf_token: inputValue(html, 'csrf_token'), request: inputValue(html, 'request'), decision: 'approve', scope: 'jira:read' },
+      {
+        csrf_token: inputValue(html, 'csrf_token'),
+        request: inputValue(html, 'request'),
+        decision: 'approve',
+        scope: 'jira:read',
+      },
       { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
     );
     expect(response.status).toBe(403);
@@ -151,8 +170,17 @@ describe('POST /authorize/consent — CSRF and framing', () => {
 
   it('lets the user untick jira:write and grants only jira:read', async () => {
     const pkce = newPkce();
-    const redirect = await approve(agent, authorizeUrl(validParams({ code_challenge: pkce.challenge })), ['jira:read']);
-    const response = await redeem(gw, clientId, redirect.searchParams.get('code') ?? '', pkce.verifier);
+    const redirect = await approve(
+      agent,
+      authorizeUrl(validParams({ code_challenge: pkce.challenge })),
+      ['jira:read'],
+    );
+    const response = await redeem(
+      gw,
+      clientId,
+      redirect.searchParams.get('code') ?? '',
+      pkce.verifier,
+    );
     expect(response.status).toBe(200);
     expect((await json(response)).scope).toBe('jira:read');
   });
@@ -178,13 +206,20 @@ describe('POST /token — authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6)'
 
   it('refuses a token request without code_verifier (challenge without verifier)', async () => {
     const { code } = await obtainCode(agent, clientId);
-    const response = await tokenRequest(gw, { grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: LOOPBACK_REDIRECT });
+    const response = await tokenRequest(gw, {
+      grant_type: 'authorization_code',
+      client_id: clientId,
+      code,
+      redirect_uri: LOOPBACK_REDIRECT,
+    });
     expect(response.status).toBe(400);
     expect((await json(response)).error).toBe('invalid_request');
   });
 
   it('never issues a code without a challenge, so a verifier without challenge cannot be redeemed', async () => {
-    const response = await agent.get(authorizeUrl(validParams({ code_challenge: undefined, code_challenge_method: undefined })));
+    const response = await agent.get(
+      authorizeUrl(validParams({ code_challenge: undefined, code_challenge_method: undefined })),
+    );
     const location = new URL(response.headers.get('location') ?? '');
     expect(location.searchParams.get('code')).toBeNull();
     const redeemed = await redeem(gw, clientId, 'made-up-code', newPkce().verifier);
@@ -197,7 +232,11 @@ describe('POST /token — authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6)'
     const replay = await redeem(gw, clientId, code, pkce.verifier);
     expect(replay.status).toBe(400);
     expect((await json(replay)).error).toBe('invalid_grant');
-    const refresh = await tokenRequest(gw, { grant_type: 'refresh_token', client_id: clientId, refresh_token: String(first.refresh_token) });
+    const refresh = await tokenRequest(gw, {
+      grant_type: 'refresh_token',
+      client_id: clientId,
+      refresh_token: String(first.refresh_token),
+    });
     expect((await json(refresh)).error).toBe('invalid_grant');
     const events = await gw.audit.tail(50);
     expect(events.some((e) => e.type === 'code.replayed')).toBe(true);
@@ -209,13 +248,19 @@ describe('POST /token — authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6)'
     gw.clock.advance(120_000);
     const replay = await redeem(gw, clientId, code, pkce.verifier);
     expect((await json(replay)).error).toBe('invalid_grant');
-    const refresh = await tokenRequest(gw, { grant_type: 'refresh_token', client_id: clientId, refresh_token: String(first.refresh_token) });
+    const refresh = await tokenRequest(gw, {
+      grant_type: 'refresh_token',
+      client_id: clientId,
+      refresh_token: String(first.refresh_token),
+    });
     expect((await json(refresh)).error).toBe('invalid_grant');
   });
 
   it('lets at most one of 10 parallel redemptions of one code win', async () => {
     const { code, pkce } = await obtainCode(agent, clientId);
-    const responses = await Promise.all(Array.from({ length: 10 }, () => redeem(gw, clientId, code, pkce.verifier)));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => redeem(gw, clientId, code, pkce.verifier)),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200).length).toBe(1);
     expect(statuses.filter((s) => s === 400).length).toBe(9);
@@ -238,24 +283,46 @@ describe('POST /token — authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6)'
 
   it('refuses a redirect_uri that differs from the authorization request', async () => {
     const { code, pkce } = await obtainCode(agent, clientId);
-    const response = await tokenRequest(gw, { grant_type: 'authorization_code', client_id: clientId, code, code_verifier: pkce.verifier, redirect_uri: 'http://127.0.0.1:1/other' });
+    const response = await tokenRequest(gw, {
+      grant_type: 'authorization_code',
+      client_id: clientId,
+      code,
+      code_verifier: pkce.verifier,
+      redirect_uri: 'http://127.0.0.1:1/other',
+    });
     expect((await json(response)).error).toBe('invalid_grant');
   });
 
   it('refuses an unknown resource at the token endpoint with invalid_target', async () => {
     const { code, pkce } = await obtainCode(agent, clientId);
-    const response = await tokenRequest(gw, { grant_type: 'authorization_code', client_id: clientId, code, code_verifier: pkce.verifier, redirect_uri: LOOPBACK_REDIRECT, resource: 'https://other.example/mcp' });
+    const response = await tokenRequest(gw, {
+      grant_type: 'authorization_code',
+      client_id: clientId,
+      code,
+      code_verifier: pkce.verifier,
+      redirect_uri: LOOPBACK_REDIRECT,
+      resource: 'https://other.example/mcp',
+    });
     expect((await json(response)).error).toBe('invalid_target');
   });
 
   it('refuses grant_type=password with unsupported_grant_type', async () => {
-    const response = await tokenRequest(gw, { grant_type: 'password', client_id: clientId, username: 'alice', password: 'x' });
+    const response = await tokenRequest(gw, {
+      grant_type: 'password',
+      client_id: clientId,
+      username: 'alice',
+      password: 'x',
+    });
     expect(response.status).toBe(400);
     expect((await json(response)).error).toBe('unsupported_grant_type');
   });
 
   it('refuses a body that is not form-encoded', async () => {
-    const response = await gw.fetch(`${TEST_ISSUER}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await gw.fetch(`${TEST_ISSUER}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(400);
     expect((await json(response)).error).toBe('invalid_request');
   });
@@ -265,12 +332,26 @@ describe('POST /token — refresh_token rotation (OAuth 2.1 §4.3.1)', () => {
   it('revokes the whole grant when a rotated refresh token is reused', async () => {
     const { code, pkce } = await obtainCode(agent, clientId);
     const first = await json(await redeem(gw, clientId, code, pkce.verifier));
-    const second = await json(await tokenRequest(gw, { grant_type: 'refresh_token', client_id: clientId, refresh_token: String(first.refresh_token) }));
+    const second = await json(
+      await tokenRequest(gw, {
+        grant_type: 'refresh_token',
+        client_id: clientId,
+        refresh_token: String(first.refresh_token),
+      }),
+    );
     expect(typeof second.refresh_token).toBe('string');
-    const reuse = await tokenRequest(gw, { grant_type: 'refresh_token', client_id: clientId, refresh_token: String(first.refresh_token) });
+    const reuse = await tokenRequest(gw, {
+      grant_type: 'refresh_token',
+      client_id: clientId,
+      refresh_token: String(first.refresh_token),
+    });
     expect(reuse.status).toBe(400);
     expect((await json(reuse)).error).toBe('invalid_grant');
-    const afterTheft = await tokenRequest(gw, { grant_type: 'refresh_token', client_id: clientId, refresh_token: String(second.refresh_token) });
+    const afterTheft = await tokenRequest(gw, {
+      grant_type: 'refresh_token',
+      client_id: clientId,
+      refresh_token: String(second.refresh_token),
+    });
     expect((await json(afterTheft)).error).toBe('invalid_grant');
     const events = await gw.audit.tail(50);
     expect(events.some((e) => e.type === 'refresh.reuse_detected')).toBe(true);
@@ -278,9 +359,20 @@ describe('POST /token — refresh_token rotation (OAuth 2.1 §4.3.1)', () => {
 
   it('refuses a refresh that asks for more scope than granted', async () => {
     const pkce = newPkce();
-    const redirect = await approve(agent, authorizeUrl(validParams({ code_challenge: pkce.challenge })), ['jira:read']);
-    const first = await json(await redeem(gw, clientId, redirect.searchParams.get('code') ?? '', pkce.verifier));
-    const response = await tokenRequest(gw, { grant_type: 'refresh_token', client_id: clientId, refresh_token: String(first.refresh_token), scope: 'jira:read jira:write' });
+    const redirect = await approve(
+      agent,
+      authorizeUrl(validParams({ code_challenge: pkce.challenge })),
+      ['jira:read'],
+    );
+    const first = await json(
+      await redeem(gw, clientId, redirect.searchParams.get('code') ?? '', pkce.verifier),
+    );
+    const response = await tokenRequest(gw, {
+      grant_type: 'refresh_token',
+      client_id: clientId,
+      refresh_token: String(first.refresh_token),
+      scope: 'jira:read jira:write',
+    });
     expect((await json(response)).error).toBe('invalid_scope');
   });
 
@@ -288,7 +380,11 @@ describe('POST /token — refresh_token rotation (OAuth 2.1 §4.3.1)', () => {
     const other = (await registerClient(gw)).client_id;
     const { code, pkce } = await obtainCode(agent, clientId);
     const first = await json(await redeem(gw, clientId, code, pkce.verifier));
-    const response = await tokenRequest(gw, { grant_type: 'refresh_token', client_id: other, refresh_token: String(first.refresh_token) });
+    const response = await tokenRequest(gw, {
+      grant_type: 'refresh_token',
+      client_id: other,
+      refresh_token: String(first.refresh_token),
+    });
     expect((await json(response)).error).toBe('invalid_grant');
   });
 });
@@ -302,7 +398,11 @@ describe('POST /token — disabled users', () => {
     try {
       const redeemed = await redeem(gw, clientId, second.code, second.pkce.verifier);
       expect((await json(redeemed)).error).toBe('invalid_grant');
-      const refreshed = await tokenRequest(gw, { grant_type: 'refresh_token', client_id: clientId, refresh_token: String(first.refresh_token) });
+      const refreshed = await tokenRequest(gw, {
+        grant_type: 'refresh_token',
+        client_id: clientId,
+        refresh_token: String(first.refresh_token),
+      });
       expect((await json(refreshed)).error).toBe('invalid_grant');
     } finally {
       await gw.storage.users.setDisabled('alice', false);
@@ -323,11 +423,18 @@ describe('POST /introspect (RFC 7662 §2.1)', () => {
   });
 
   it('refuses an OAuth client posing as a resource server', async () => {
-    const confidential = await registerClient(gw, { token_endpoint_auth_method: 'client_secret_basic' });
-    const basic = Buffer.from(`${confidential.client_id}:${String(confidential.client_secret)}`).toString('base64');
+    const confidential = await registerClient(gw, {
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
+    const basic = Buffer.from(
+      `${confidential.client_id}:${String(confidential.client_secret)}`,
+    ).toString('base64');
     const response = await gw.fetch(`${TEST_ISSUER}/introspect`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${basic}`,
+      },
       body: 'token=abc',
     });
     expect(response.status).toBe(401);
@@ -336,17 +443,39 @@ describe('POST /introspect (RFC 7662 §2.1)', () => {
 
 describe('storage at rest', () => {
   it('holds no issued token, code or client secret in clear after a full flow', async () => {
-    const confidential = await registerClient(gw, { token_endpoint_auth_method: 'client_secret_post' });
+    const confidential = await registerClient(gw, {
+      token_endpoint_auth_method: 'client_secret_post',
+    });
     const secret = String(confidential.client_secret);
     const confidentialAgent = await signedInAgent(gw, confidential.client_id);
     const { code, pkce } = await obtainCode(confidentialAgent, confidential.client_id);
     const tokens = await json(
-      await tokenRequest(gw, { grant_type: 'authorization_code', client_id: confidential.client_id, client_secret: secret, code, code_verifier: pkce.verifier, redirect_uri: LOOPBACK_REDIRECT }),
+      await tokenRequest(gw, {
+        grant_type: 'authorization_code',
+        client_id: confidential.client_id,
+        client_secret: secret,
+        code,
+        code_verifier: pkce.verifier,
+        redirect_uri: LOOPBACK_REDIRECT,
+      }),
     );
     const refreshed = await json(
-      await tokenRequest(gw, { grant_type: 'refresh_token', client_id: confidential.client_id, client_secret: secret, refresh_token: String(tokens.refresh_token) }),
+      await tokenRequest(gw, {
+        grant_type: 'refresh_token',
+        client_id: confidential.client_id,
+        client_secret: secret,
+        refresh_token: String(tokens.refresh_token),
+      }),
     );
-    const secrets = [secret, code, String(tokens.access_token), String(tokens.refresh_token), String(refreshed.access_token), String(refreshed.refresh_token), pkce.verifier];
+    const secrets = [
+      secret,
+      code,
+      String(tokens.access_token),
+      String(tokens.refresh_token),
+      String(refreshed.access_token),
+      String(refreshed.refresh_token),
+      pkce.verifier,
+    ];
     expect(secrets.every((s) => s.length >= 43)).toBe(true);
 
     // Checkpoint the WAL so every write is in the main file, then scan every file byte.

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PageAgent, signInAndConsent, } from '../helpers/browser.js';
+import { PageAgent, signInAndConsent } from '../helpers/browser.js';
 import { createTestGateway, TEST_ISSUER, TEST_USER, type TestGateway } from '../helpers/gateway.js';
 import { hashSecret } from '../../src/crypto/hash.js';
 import { randomId, randomToken } from '../../src/crypto/random.js';
@@ -26,14 +26,19 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
   let rsSecret: string;
 
   // Requests go to the app in-process; the issuer stays https so no check is relaxed.
-  const options = (): { [oauth.customFetch]: (url: string, init: unknown) => Promise<Response> } => ({
+  const options = (): {
+    [oauth.customFetch]: (url: string, init: unknown) => Promise<Response>;
+  } => ({
     [oauth.customFetch]: (url, init) => gw.fetch(url, init as RequestInit),
   });
 
   beforeAll(async () => {
     gw = await createTestGateway();
     const issuer = new URL(TEST_ISSUER);
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...options() }));
+    as = await oauth.processDiscoveryResponse(
+      issuer,
+      await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...options() }),
+    );
     rsSecret = randomToken();
     rsClient = { client_id: randomId('rs') };
     await gw.storage.clients.create({
@@ -52,11 +57,22 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
 
   async function register(metadata: Partial<oauth.Client>): Promise<oauth.Client> {
     return oauth.processDynamicClientRegistrationResponse(
-      await oauth.dynamicClientRegistrationRequest(as, { redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token'], ...metadata }, options()),
+      await oauth.dynamicClientRegistrationRequest(
+        as,
+        {
+          redirect_uris: [REDIRECT_URI],
+          grant_types: ['authorization_code', 'refresh_token'],
+          ...metadata,
+        },
+        options(),
+      ),
     );
   }
 
-  async function authorize(client: oauth.Client, scope = 'jira:read jira:write'): Promise<{ callback: URL; verifier: string; state: string }> {
+  async function authorize(
+    client: oauth.Client,
+    scope = 'jira:read jira:write',
+  ): Promise<{ callback: URL; verifier: string; state: string }> {
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
     const url = new URL(as.authorization_endpoint ?? '');
@@ -68,7 +84,11 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
     url.searchParams.set('resource', RESOURCE);
     url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
     url.searchParams.set('code_challenge_method', 'S256');
-    const callback = await signInAndConsent(new PageAgent(gw.fetch, TEST_ISSUER), url.toString(), TEST_USER);
+    const callback = await signInAndConsent(
+      new PageAgent(gw.fetch, TEST_ISSUER),
+      url.toString(),
+      TEST_USER,
+    );
     return { callback, verifier, state };
   }
 
@@ -89,10 +109,18 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
     const tokens = await oauth.processAuthorizationCodeResponse(
       as,
       client,
-      await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, REDIRECT_URI, verifier, {
-        additionalParameters: { resource: RESOURCE },
-        ...options(),
-      }),
+      await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.None(),
+        params,
+        REDIRECT_URI,
+        verifier,
+        {
+          additionalParameters: { resource: RESOURCE },
+          ...options(),
+        },
+      ),
     );
     expect(tokens.token_type).toBe('bearer');
     expect(tokens.scope).toBe('jira:read jira:write');
@@ -102,27 +130,58 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
     const introspected = await oauth.processIntrospectionResponse(
       as,
       rsClient,
-      await oauth.introspectionRequest(as, rsClient, oauth.ClientSecretBasic(rsSecret), tokens.access_token, options()),
+      await oauth.introspectionRequest(
+        as,
+        rsClient,
+        oauth.ClientSecretBasic(rsSecret),
+        tokens.access_token,
+        options(),
+      ),
     );
-    expect(introspected).toMatchObject({ active: true, client_id: client.client_id, username: TEST_USER.username, scope: 'jira:read jira:write', aud: RESOURCE, iss: TEST_ISSUER });
+    expect(introspected).toMatchObject({
+      active: true,
+      client_id: client.client_id,
+      username: TEST_USER.username,
+      scope: 'jira:read jira:write',
+      aud: RESOURCE,
+      iss: TEST_ISSUER,
+    });
 
     const refreshed = await oauth.processRefreshTokenResponse(
       as,
       client,
-      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token ?? '', options()),
+      await oauth.refreshTokenGrantRequest(
+        as,
+        client,
+        oauth.None(),
+        tokens.refresh_token ?? '',
+        options(),
+      ),
     );
     expect(refreshed.refresh_token).toBeDefined();
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
     expect(refreshed.access_token).not.toBe(tokens.access_token);
 
     await oauth.processRevocationResponse(
-      await oauth.revocationRequest(as, client, oauth.None(), refreshed.refresh_token ?? '', options()),
+      await oauth.revocationRequest(
+        as,
+        client,
+        oauth.None(),
+        refreshed.refresh_token ?? '',
+        options(),
+      ),
     );
     for (const token of [refreshed.access_token, tokens.access_token]) {
       const after = await oauth.processIntrospectionResponse(
         as,
         rsClient,
-        await oauth.introspectionRequest(as, rsClient, oauth.ClientSecretBasic(rsSecret), token, options()),
+        await oauth.introspectionRequest(
+          as,
+          rsClient,
+          oauth.ClientSecretBasic(rsSecret),
+          token,
+          options(),
+        ),
       );
       expect(after).toEqual({ active: false });
     }
@@ -132,13 +191,24 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
     it(`authenticates a confidential client with ${method} and shows its secret only once`, async () => {
       const client = await register({ token_endpoint_auth_method: method });
       expect(typeof client.client_secret).toBe('string');
-      const auth = method === 'client_secret_basic' ? oauth.ClientSecretBasic(secretOf(client)) : oauth.ClientSecretPost(secretOf(client));
+      const auth =
+        method === 'client_secret_basic'
+          ? oauth.ClientSecretBasic(secretOf(client))
+          : oauth.ClientSecretPost(secretOf(client));
       const { callback, verifier, state } = await authorize(client, 'jira:read');
       const params = oauth.validateAuthResponse(as, client, callback, state);
       const tokens = await oauth.processAuthorizationCodeResponse(
         as,
         client,
-        await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT_URI, verifier, options()),
+        await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          auth,
+          params,
+          REDIRECT_URI,
+          verifier,
+          options(),
+        ),
       );
       expect(tokens.scope).toBe('jira:read');
       const stored = await gw.storage.clients.get(client.client_id);

@@ -14,7 +14,9 @@ function code(fn: () => unknown): string {
 
 describe('PKCE (RFC 7636)', () => {
   it('computes S256 as in RFC 7636 Appendix B', () => {
-    expect(s256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(s256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
   });
 
   it('accepts only S256 challenges of the right shape', () => {
@@ -29,10 +31,30 @@ describe('PKCE (RFC 7636)', () => {
   it('verifies the verifier and refuses a wrong, short or missing one', () => {
     const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
     const challenge = s256(verifier);
-    expect(code(() => { verifyCodeVerifier(verifier, challenge); })).toBe('none');
-    expect(code(() => { verifyCodeVerifier('x'.repeat(43), challenge); })).toBe('invalid_grant');
-    expect(code(() => { verifyCodeVerifier('x'.repeat(42), challenge); })).toBe('invalid_request');
-    expect(code(() => { verifyCodeVerifier('x'.repeat(129), challenge); })).toBe('invalid_request');
-    expect(code(() => { verifyCodeVerifier(undefined, challenge); })).toBe('invalid_request');
+    expect(
+      code(() => {
+        verifyCodeVerifier(verifier, challenge);
+      }),
+    ).toBe('none');
+    expect(
+      code(() => {
+        verifyCodeVerifier('x'.repeat(43), challenge);
+      }),
+    ).toBe('invalid_grant');
+    expect(
+      code(() => {
+        verifyCodeVerifier('x'.repeat(42), challenge);
+      }),
+    ).toBe('invalid_request');
+    expect(
+      code(() => {
+        verifyCodeVerifier('x'.repeat(129), challenge);
+      }),
+    ).toBe('invalid_request');
+    expect(
+      code(() => {
+        verifyCodeVerifier(undefined, challenge);
+      }),
+    ).toBe('invalid_request');
   });
 });
