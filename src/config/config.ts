@@ -10,16 +10,33 @@ const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const positiveSeconds = z.coerce.number().int().positive();
+/**
+ * Decimal digits only. `z.coerce.number()` read ' ' as 0 (PORT=' ' bound a
+ * random port) and took '1e3' or '0x50'; a typo must be refused instead.
+ * Fifteen digits keep every value an exact (safe) integer.
+ */
+function wholeNumber(bounds: z.ZodNumber = z.number()) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d{1,15}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(bounds);
+}
 
-const list = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== ''),
+const positiveSeconds = (max?: number) =>
+  wholeNumber(
+    max === undefined
+      ? z.number().positive()
+      : z.number().positive().max(max, `must be at most ${max} seconds`),
   );
+
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== ''),
+);
 
 function withoutTrailingSlash(url: string): string {
   return url.endsWith('/') ? url.replace(/\/+$/, '') : url;
@@ -27,7 +44,7 @@ function withoutTrailingSlash(url: string): string {
 
 /** Every setting: name (as an environment variable), meaning, default. */
 const RAW_SCHEMA = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: wholeNumber(z.number().max(65535)).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
@@ -36,34 +53,55 @@ const RAW_SCHEMA = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   ROLE: z.enum(['all', 'oauth', 'mcp']).default('all'),
-  ACCESS_TOKEN_TTL: positiveSeconds.default(3600),
-  REFRESH_TOKEN_TTL: positiveSeconds.default(30 * 24 * 3600),
-  GRANT_TTL: positiveSeconds.default(90 * 24 * 3600),
-  CODE_TTL: positiveSeconds.max(60, 'must be at most 60 seconds').default(60),
+  ACCESS_TOKEN_TTL: positiveSeconds().default(3600),
+  REFRESH_TOKEN_TTL: positiveSeconds().default(30 * 24 * 3600),
+  GRANT_TTL: positiveSeconds().default(90 * 24 * 3600),
+  CODE_TTL: positiveSeconds(60).default(60),
   MASTER_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
   TRUST_PROXY: boolean.default(false),
-  REGISTRATION_RATE_LIMIT: z.coerce.number().int().positive().default(20),
-  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  REGISTRATION_RATE_LIMIT: wholeNumber(z.number().positive()).default(20),
+  LOGIN_MAX_FAILURES: wholeNumber(z.number().positive()).default(5),
   ALLOWED_ORIGINS: list.default([]),
   CIMD_ALLOW_PRIVATE_ADDRESSES: boolean.default(false),
-  SESSION_TTL: positiveSeconds.default(3600),
+  SESSION_TTL: positiveSeconds().default(3600),
   JIRA_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   JIRA_EMAIL: z.string().min(1).optional(),
   JIRA_API_TOKEN: z.string().min(1).optional(),
   JIRA_PROJECTS: list.default([]),
   READ_ONLY: boolean.default(false),
   ENABLED_TOOLS: list.default([]),
-  JIRA_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
-  JIRA_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  JIRA_TIMEOUT_MS: wholeNumber(z.number().positive()).default(15_000),
+  JIRA_MAX_RETRIES: wholeNumber(z.number().max(10)).default(3),
   OAUTH_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
   INTROSPECTION_CLIENT_ID: z.string().min(1).optional(),
   INTROSPECTION_CLIENT_SECRET: z.string().min(1).optional(),
-  INTROSPECTION_CACHE_SECONDS: z.coerce.number().int().min(0).max(30, 'must be at most 30 seconds').default(15),
+  INTROSPECTION_CACHE_SECONDS: wholeNumber(
+    z.number().max(30, 'must be at most 30 seconds'),
+  ).default(15),
   TLS_CERT: z.string().min(1).optional(),
   TLS_KEY: z.string().min(1).optional(),
+  STORAGE: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
+  DYNAMODB_TABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
+    .optional(),
+  DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/, 'must be a region name such as eu-west-1')
+    .optional(),
+  // A key ARN, not an alias: the Encryption SDK decrypts only data keys whose
+  // recorded ARN equals the configured one (see src/crypto/kms-cipher.ts).
+  KMS_KEY_ID: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+      'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias',
+    )
+    .optional(),
 });
 
 export type RawConfig = z.input<typeof RAW_SCHEMA>;
@@ -103,6 +141,14 @@ export interface Config {
   /** How the MCP role checks tokens when it runs apart from the authorization server. */
   introspection?: { endpoint: string; clientId: string; clientSecret: string };
   introspectionCacheSeconds: number;
+  /** Where records live: the SQLite file at `databasePath`, or one DynamoDB table. */
+  storage: 'sqlite' | 'dynamodb';
+  /** Set exactly when `storage` is `dynamodb`; `endpoint` is for a local DynamoDB. */
+  dynamoDb?: { tableName: string; endpoint?: string };
+  /** Region of the DynamoDB client; absent lets the SDK's own chain decide. */
+  awsRegion?: string;
+  /** KMS key ARN; when set, the Jira credential is encrypted under it, not the local master key. */
+  kmsKeyId?: string;
 }
 
 /** Thrown when a setting is invalid; its message names the setting. */
@@ -151,12 +197,30 @@ export function loadConfig(
       'Invalid configuration:\n  JIRA_BASE_URL: required when JIRA_EMAIL or JIRA_API_TOKEN is set',
     );
   }
+  // A shared DynamoDB table lets the MCP role check tokens in-process (the
+  // AWS deployment does), so introspection credentials are optional there.
   if (
     raw.ROLE === 'mcp' &&
+    raw.STORAGE !== 'dynamodb' &&
     (raw.INTROSPECTION_CLIENT_ID === undefined || raw.INTROSPECTION_CLIENT_SECRET === undefined)
   ) {
     throw new ConfigError(
-      'Invalid configuration:\n  INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET: required with ROLE=mcp (create them with `client add-resource-server`)',
+      'Invalid configuration:\n  INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET: required with ROLE=mcp unless STORAGE=dynamodb (create them with `client add-resource-server`)',
+    );
+  }
+  if (raw.STORAGE === 'dynamodb' && raw.DYNAMODB_TABLE === undefined) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DYNAMODB_TABLE: required with STORAGE=dynamodb',
+    );
+  }
+  // Refused rather than ignored: the operator meant DynamoDB, and records
+  // written to a SQLite file instead would be lost to the other role.
+  if (
+    raw.STORAGE === 'sqlite' &&
+    (raw.DYNAMODB_TABLE !== undefined || raw.DYNAMODB_ENDPOINT !== undefined)
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DYNAMODB_TABLE, DYNAMODB_ENDPOINT: only used with STORAGE=dynamodb',
     );
   }
   if ((raw.TLS_CERT === undefined) !== (raw.TLS_KEY === undefined)) {
@@ -193,7 +257,16 @@ export function loadConfig(
     jiraTimeoutMs: raw.JIRA_TIMEOUT_MS,
     jiraMaxRetries: raw.JIRA_MAX_RETRIES,
     introspectionCacheSeconds: raw.INTROSPECTION_CACHE_SECONDS,
+    storage: raw.STORAGE,
   };
+  if (raw.DYNAMODB_TABLE !== undefined) {
+    config.dynamoDb = {
+      tableName: raw.DYNAMODB_TABLE,
+      ...(raw.DYNAMODB_ENDPOINT === undefined ? {} : { endpoint: raw.DYNAMODB_ENDPOINT }),
+    };
+  }
+  if (raw.AWS_REGION !== undefined) config.awsRegion = raw.AWS_REGION;
+  if (raw.KMS_KEY_ID !== undefined) config.kmsKeyId = raw.KMS_KEY_ID;
   if (raw.INTROSPECTION_CLIENT_ID !== undefined && raw.INTROSPECTION_CLIENT_SECRET !== undefined) {
     config.introspection = {
       endpoint: `${withoutTrailingSlash(raw.OAUTH_INTERNAL_URL ?? publicUrl)}/introspect`,
@@ -222,13 +295,18 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
   ['PUBLIC_URL', 'issuer and public origin, no trailing slash', 'http://localhost:$PORT'],
   ['DATA_DIR', 'SQLite database and local master key', './data'],
   ['LOG_LEVEL', 'debug | info | warn | error | silent', 'info'],
+  ['ROLE', 'all | oauth | mcp: which parts this process serves', 'all'],
   ['ACCESS_TOKEN_TTL', 'access token lifetime, seconds', '3600'],
   ['REFRESH_TOKEN_TTL', 'refresh token lifetime, seconds', '2592000'],
   ['GRANT_TTL', 'absolute lifetime of a grant (all its tokens), seconds', '7776000'],
   ['CODE_TTL', 'authorization code lifetime, seconds (max 60)', '60'],
   ['MASTER_KEY', '32-byte base64 key for envelope encryption', 'key file in DATA_DIR'],
   ['SESSION_TTL', 'sign-in session lifetime at the authorization pages, seconds', '3600'],
-  ['CIMD_ALLOW_PRIVATE_ADDRESSES', 'testing only: fetch client metadata documents from private hosts', 'false'],
+  [
+    'CIMD_ALLOW_PRIVATE_ADDRESSES',
+    'testing only: fetch client metadata documents from private hosts',
+    'false',
+  ],
   ['TRUST_PROXY', 'take the client IP from X-Forwarded-For', 'false'],
   ['REGISTRATION_RATE_LIMIT', 'client registrations per IP per hour', '20'],
   ['LOGIN_MAX_FAILURES', 'failed logins per user and IP per 15 min before throttling', '5'],
@@ -242,9 +320,18 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
   ['JIRA_TIMEOUT_MS', 'timeout of one Jira request', '15000'],
   ['JIRA_MAX_RETRIES', 'retries on Jira 429/503', '3'],
   ['OAUTH_INTERNAL_URL', 'ROLE=mcp: where the OAuth role answers /introspect', 'PUBLIC_URL'],
-  ['INTROSPECTION_CLIENT_ID', 'ROLE=mcp: resource-server credential id', ''],
+  [
+    'INTROSPECTION_CLIENT_ID',
+    'ROLE=mcp: resource-server credential id (not with STORAGE=dynamodb)',
+    '',
+  ],
   ['INTROSPECTION_CLIENT_SECRET', 'ROLE=mcp: resource-server credential secret', ''],
   ['INTROSPECTION_CACHE_SECONDS', 'ROLE=mcp: reuse a positive introspection answer (max 30)', '15'],
   ['TLS_CERT', 'PEM certificate file: serve HTTPS directly', ''],
   ['TLS_KEY', 'PEM private key file for TLS_CERT', ''],
+  ['STORAGE', 'sqlite (file in DATA_DIR) | dynamodb (one table, DYNAMODB_TABLE)', 'sqlite'],
+  ['DYNAMODB_TABLE', 'STORAGE=dynamodb: the table name', ''],
+  ['DYNAMODB_ENDPOINT', 'STORAGE=dynamodb: another endpoint, e.g. a local DynamoDB', 'AWS'],
+  ['AWS_REGION', 'region of the DynamoDB client (KMS: the key ARN names it)', 'SDK default chain'],
+  ['KMS_KEY_ID', 'KMS key ARN: encrypt the Jira credential with KMS', 'local master key'],
 ];

@@ -15,30 +15,59 @@ export interface LocalRuntime {
   storage: Storage;
   cipher: SecretCipher;
   audit: AuditLog;
-  /** Where the master key came from, for the start-up banner. */
-  masterKeySource: 'env' | 'file' | 'created';
+  /** Where the master key came from, for the start-up banner (`kms`: KMS_KEY_ID). */
+  masterKeySource: 'env' | 'file' | 'created' | 'kms';
   close(): Promise<void>;
 }
 
+async function openStorage(config: Config): Promise<Storage> {
+  if (config.dynamoDb !== undefined) {
+    // Imported only here, so local (SQLite) commands never load the AWS SDK.
+    const { createDynamoDbStorage } =
+      await import('../storage/dynamodb/create-dynamodb-storage.js');
+    return createDynamoDbStorage({
+      tableName: config.dynamoDb.tableName,
+      ...(config.dynamoDb.endpoint === undefined ? {} : { endpoint: config.dynamoDb.endpoint }),
+      ...(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
+    });
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  return openSqliteStorage({ path: config.databasePath });
+}
+
+async function openCipher(
+  config: Config,
+): Promise<{ cipher: SecretCipher; source: LocalRuntime['masterKeySource'] }> {
+  if (config.kmsKeyId !== undefined) {
+    // The Encryption SDK's own KMS client, in the region the key ARN names.
+    const { createKmsCipher } = await import('../crypto/kms-cipher.js');
+    return { cipher: createKmsCipher({ keyId: config.kmsKeyId }), source: 'kms' };
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const master = await loadOrCreateMasterKey({
+    ...(config.masterKey === undefined ? {} : { keyFromEnv: config.masterKey }),
+    keyPath: config.masterKeyPath,
+  });
+  return { cipher: createLocalCipher(master.key), source: master.source };
+}
+
 /**
- * Opens the SQLite store under `DATA_DIR` (created 0700) and the local
- * master key (created 0600 on first start unless MASTER_KEY is set).
+ * Opens the store the configuration names (the SQLite file under `DATA_DIR`,
+ * created 0700, or the DynamoDB table of STORAGE=dynamodb) and the cipher
+ * (the KMS key of KMS_KEY_ID, else the local master key, created 0600 on
+ * first start unless MASTER_KEY is set).
  */
 export async function openLocalRuntime(config: Config, logger?: Logger): Promise<LocalRuntime> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const storage = openSqliteStorage({ path: config.databasePath });
-  let master;
+  const storage = await openStorage(config);
+  let keys;
   try {
-    master = await loadOrCreateMasterKey({
-      ...(config.masterKey === undefined ? {} : { keyFromEnv: config.masterKey }),
-      keyPath: config.masterKeyPath,
-    });
+    keys = await openCipher(config);
   } catch (error) {
     // A refused key file must not leave the database connection open behind it.
     await storage.close();
     throw error;
   }
-  const cipher = createLocalCipher(master.key);
+  const { cipher } = keys;
   const audit = new AuditLog(
     storage.audit,
     SYSTEM_CLOCK,
@@ -53,7 +82,7 @@ export async function openLocalRuntime(config: Config, logger?: Logger): Promise
     storage,
     cipher,
     audit,
-    masterKeySource: master.source,
+    masterKeySource: keys.source,
     close: () => storage.close(),
   };
 }

@@ -109,7 +109,11 @@ export async function startGateway(
   ];
   if (config.role !== 'oauth') lines.push(`  MCP endpoint:        ${config.resource}`);
   lines.push(
-    `  data:                ${config.databasePath} (master key: ${runtime.masterKeySource})`,
+    `  data:                ${
+      config.dynamoDb === undefined
+        ? config.databasePath
+        : `DynamoDB table ${config.dynamoDb.tableName}`
+    } (${runtime.masterKeySource === 'kms' ? 'credential key: AWS KMS' : `master key: ${runtime.masterKeySource}`})`,
   );
   if (jira !== undefined) lines.push(`  Jira:                ${jira.description}`);
   if (adminPassword !== undefined) {

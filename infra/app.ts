@@ -1,0 +1,62 @@
+/**
+ * The CDK app: `npx cdk synth` / `npx cdk deploy` (see docs/deploy-aws.md).
+ * Context (cdk.json or `-c key=value`): `publicUrl`, `domainName` with
+ * `certificateArn`, `settings` (JSON object of extra non-secret settings),
+ * `rateLimit` and `burstLimit`. Synth makes no AWS call: the account and
+ * region stay unresolved unless the CLI supplies them.
+ */
+import { App } from 'aws-cdk-lib';
+import { GatewayStack, type GatewayStackProps } from './gateway-stack.js';
+import { parseExtraSettings } from './settings.js';
+
+const app = new App();
+const context = (key: string): unknown => app.node.tryGetContext(key);
+
+function optionalString(key: string): string | undefined {
+  const value = context(key);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`context "${key}" must be a string`);
+  return value;
+}
+
+function optionalNumber(key: string): number | undefined {
+  const value = context(key);
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`context "${key}" must be a positive number`);
+  return n;
+}
+
+const publicUrl = optionalString('publicUrl');
+const domainName = optionalString('domainName');
+const certificateArn = optionalString('certificateArn');
+if ((domainName === undefined) !== (certificateArn === undefined)) {
+  throw new Error('context "domainName" and "certificateArn" go together');
+}
+const rateLimit = optionalNumber('rateLimit');
+const burstLimit = optionalNumber('burstLimit');
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION;
+
+const props: GatewayStackProps = {
+  description: 'jira-mcp-gateway: OAuth 2.1 + MCP server for Jira on Lambda, DynamoDB and KMS',
+  settings: parseExtraSettings(context('settings')),
+  ...(account === undefined && region === undefined
+    ? {}
+    : {
+        env: {
+          ...(account === undefined ? {} : { account }),
+          ...(region === undefined ? {} : { region }),
+        },
+      }),
+  ...(publicUrl === undefined ? {} : { publicUrl }),
+  ...(domainName === undefined || certificateArn === undefined
+    ? {}
+    : { customDomain: { domainName, certificateArn } }),
+  ...(rateLimit === undefined && burstLimit === undefined
+    ? {}
+    : { throttle: { rateLimit: rateLimit ?? 50, burstLimit: burstLimit ?? 100 } }),
+};
+
+new GatewayStack(app, optionalString('stackName') ?? 'JiraMcpGateway', props);
+app.synth();

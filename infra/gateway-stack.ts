@@ -1,0 +1,180 @@
+/**
+ * The AWS deployment of the gateway: one HTTP API on one origin, an OAuth
+ * function and an MCP function, one DynamoDB table, and two customer-managed
+ * KMS keys (the table's, and the Jira credential's).
+ */
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Code } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Duration } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { TTL_ATTRIBUTE } from '../src/storage/dynamodb/table-schema.js';
+import { GatewayFunctions } from './gateway-functions.js';
+import { MCP_ROUTE_PATHS, type GatewayFunction } from './routes.js';
+import { tableKeys } from './table-keys.js';
+
+export interface GatewayStackProps extends StackProps {
+  /**
+   * The issuer and public origin (no trailing slash). Default: the custom
+   * domain's `https://` URL, else the API's own execute-api URL.
+   */
+  publicUrl?: string;
+  /** Serves the API on this domain only (the execute-api endpoint is turned off). */
+  customDomain?: { domainName: string; certificateArn: string };
+  /** Non-secret gateway settings for both functions (validated by parseExtraSettings). */
+  settings?: Readonly<Record<string, string>>;
+  /** Stage-wide request limits; default 50 requests/s, bursts of 100. */
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** Default: one month. */
+  logRetention?: RetentionDays;
+  /** Prebuilt function code (tests); default: bundled from the entries with local esbuild. */
+  code?: Readonly<Record<GatewayFunction, Code>>;
+}
+
+const STAGE_NAME = '$default';
+
+/** The gateway on API Gateway, Lambda, DynamoDB and KMS. */
+export class GatewayStack extends Stack {
+  constructor(scope: Construct, id: string, props: GatewayStackProps = {}) {
+    super(scope, id, props);
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    const tableKey = new Key(this, 'TableKey', {
+      description: 'jira-mcp-gateway: DynamoDB table encryption',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const credentialKey = new Key(this, 'JiraCredentialKey', {
+      description: 'jira-mcp-gateway: envelope encryption of the Jira credential',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const { partitionKey, sortKey, globalSecondaryIndexes } = tableKeys();
+    const table = new Table(this, 'Table', {
+      partitionKey,
+      ...(sortKey === undefined ? {} : { sortKey }),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: tableKey,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of globalSecondaryIndexes) table.addGlobalSecondaryIndex(index);
+
+    const domain =
+      props.customDomain === undefined
+        ? undefined
+        : new DomainName(this, 'Domain', {
+            domainName: props.customDomain.domainName,
+            certificate: Certificate.fromCertificateArn(
+              this,
+              'Certificate',
+              props.customDomain.certificateArn,
+            ),
+          });
+    const api = new HttpApi(this, 'Api', {
+      apiName: 'jira-mcp-gateway',
+      description: 'jira-mcp-gateway: OAuth 2.1 authorization server and MCP server on one origin',
+      createDefaultStage: false,
+      // One origin: with a custom domain, the execute-api URL would be a second issuer.
+      disableExecuteApiEndpoint: domain !== undefined,
+      // No API-level CORS: API Gateway would answer preflights itself and
+      // replace the app's per-endpoint CORS headers (public metadata `*`,
+      // `/mcp` only for allowed origins) with one policy for every path.
+    });
+    const publicUrl =
+      props.publicUrl ??
+      (props.customDomain === undefined
+        ? api.apiEndpoint
+        : `https://${props.customDomain.domainName}`);
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention });
+    new HttpStage(this, 'Stage', {
+      httpApi: api,
+      stageName: STAGE_NAME,
+      autoDeploy: true,
+      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // Path only: a query string can carry an authorization code or state.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            time: '$context.requestTime',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+      ...(domain === undefined ? {} : { domainMapping: { domainName: domain } }),
+    });
+
+    const functions = new GatewayFunctions(this, 'Functions', {
+      tableArn: table.tableArn,
+      tableKey,
+      credentialKey,
+      logRetention,
+      environment: {
+        ...props.settings,
+        STORAGE: 'dynamodb',
+        DYNAMODB_TABLE: table.tableName,
+        PUBLIC_URL: publicUrl,
+      },
+      ...(props.code === undefined ? {} : { code: props.code }),
+    });
+
+    const integrationTimeout = Duration.seconds(29);
+    const mcpIntegration = new HttpLambdaIntegration('McpIntegration', functions.mcp, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      timeout: integrationTimeout,
+    });
+    for (const path of MCP_ROUTE_PATHS) {
+      api.addRoutes({ path, methods: [HttpMethod.ANY], integration: mcpIntegration });
+    }
+    new HttpRoute(this, 'DefaultRoute', {
+      httpApi: api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration('OAuthIntegration', functions.oauth, {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+        timeout: integrationTimeout,
+      }),
+    });
+
+    new CfnOutput(this, 'PublicUrl', { value: publicUrl, description: 'issuer (PUBLIC_URL)' });
+    new CfnOutput(this, 'McpEndpoint', { value: `${publicUrl}/mcp` });
+    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'DYNAMODB_TABLE' });
+    new CfnOutput(this, 'JiraCredentialKeyArn', {
+      value: credentialKey.keyArn,
+      description: 'KMS_KEY_ID for `jira set-credentials`',
+    });
+    if (domain !== undefined) {
+      new CfnOutput(this, 'DomainTarget', {
+        value: domain.regionalDomainName,
+        description: 'point the custom domain (CNAME or alias) here',
+      });
+    }
+  }
+}
