@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
 
 export const ISSUE_NOT_FOUND = 'Issue does not exist or you do not have permission to see it.';
 
@@ -50,4 +51,20 @@ export function badBody(c: Context, body: unknown): Response {
   return jiraError(c, 400, [
     body === INVALID_JSON ? 'The request body is not valid JSON.' : 'The request body is missing.',
   ]);
+}
+
+/**
+ * The request body read as JSON and parsed by `schema`, or the 400 Jira
+ * answers when it is missing, not JSON, or not of the operation's shape.
+ * @see Jira Cloud REST v3 `ErrorCollection`
+ */
+export async function parseJsonBody<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+): Promise<{ data: z.output<S> } | { response: Response }> {
+  const body = await readJson(c);
+  if (body === undefined || body === INVALID_JSON) return { response: badBody(c, body) };
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) return { response: jiraError(c, 400, [INVALID_PAYLOAD]) };
+  return { data: parsed.data };
 }

@@ -1,84 +1,13 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { KMS } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { createKmsCipher } from '../../src/crypto/kms-cipher.js';
 import type { KmsClientLike } from '../../src/crypto/kms-cipher.js';
 import { SecretDecryptError } from '../../src/crypto/local-cipher.js';
+import { FakeKms } from '../helpers/fake-kms.js';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const SECRET = new TextEncoder().encode('jira-api-token-0123456789');
 const CONTEXT = { record: 'jira.credentials' };
-
-type Context = Readonly<Record<string, string>> | undefined;
-
-/**
- * KMS stand-in speaking the same three calls the Encryption SDK makes. Like
- * KMS it binds the encryption context to the wrapped key (as GCM AAD), so a
- * wrong context or another key fails here exactly where KMS would fail.
- */
-class FakeKms {
-  readonly #key = randomBytes(32);
-  readonly calls: { op: string; keyId: string | undefined; context: Context }[] = [];
-
-  constructor(readonly arn: string) {}
-
-  generateDataKey(args: {
-    KeyId: string;
-    NumberOfBytes?: number;
-    EncryptionContext?: Context;
-  }): Promise<{ KeyId: string; Plaintext: Uint8Array; CiphertextBlob: Uint8Array }> {
-    this.calls.push({ op: 'GenerateDataKey', keyId: args.KeyId, context: args.EncryptionContext });
-    const plaintext = randomBytes(args.NumberOfBytes ?? 32);
-    return Promise.resolve({
-      KeyId: this.arn,
-      Plaintext: new Uint8Array(plaintext),
-      CiphertextBlob: this.#wrap(plaintext, args.EncryptionContext),
-    });
-  }
-
-  encrypt(args: {
-    KeyId: string;
-    Plaintext: Uint8Array;
-    EncryptionContext?: Context;
-  }): Promise<{ KeyId: string; CiphertextBlob: Uint8Array }> {
-    this.calls.push({ op: 'Encrypt', keyId: args.KeyId, context: args.EncryptionContext });
-    return Promise.resolve({
-      KeyId: this.arn,
-      CiphertextBlob: this.#wrap(args.Plaintext, args.EncryptionContext),
-    });
-  }
-
-  decrypt(args: {
-    KeyId?: string;
-    CiphertextBlob: Uint8Array;
-    EncryptionContext?: Context;
-  }): Promise<{ KeyId: string; Plaintext: Uint8Array }> {
-    this.calls.push({ op: 'Decrypt', keyId: args.KeyId, context: args.EncryptionContext });
-    const blob = Buffer.from(args.CiphertextBlob);
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#key, blob.subarray(0, 12));
-      decipher.setAAD(aad(args.EncryptionContext));
-      decipher.setAuthTag(blob.subarray(12, 28));
-      const plaintext = Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]);
-      return Promise.resolve({ KeyId: this.arn, Plaintext: new Uint8Array(plaintext) });
-    } catch {
-      return Promise.reject(new Error('InvalidCiphertextException'));
-    }
-  }
-
-  #wrap(plaintext: Uint8Array, context: Context): Uint8Array {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
-    cipher.setAAD(aad(context));
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), body]));
-  }
-}
-
-function aad(context: Context): Buffer {
-  const sorted = Object.entries(context ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  return Buffer.from(JSON.stringify(sorted), 'utf8');
-}
 
 describe('KMS cipher (AWS Encryption SDK, KMS keyring)', () => {
   it('round-trips a secret through GenerateDataKey and Decrypt on the configured key', async () => {

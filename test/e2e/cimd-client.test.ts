@@ -13,24 +13,25 @@ import {
   Client,
   StreamableHTTPClientTransport,
   UnauthorizedError,
-  type OAuthClientMetadata,
-  type OAuthClientProvider,
-  type OAuthDiscoveryState,
-  type StoredOAuthClientInformation,
-  type StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  consentInBrowser,
-  launchChromium,
-  saveScreenshot,
-  startLoopbackCallback,
-  SuiteResources,
-  type LoopbackCallback,
-} from '../helpers/chromium.js';
+import { launchChromium, saveScreenshot } from '../helpers/chromium.js';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
+import {
+  InMemoryOAuthProvider,
+  nativeClientMetadata,
+  type SdkV2OAuthRecords,
+} from '../helpers/in-memory-oauth-provider.js';
+import {
+  closeServer,
+  listenOnLoopback,
+  startLoopbackCallback,
+  type LoopbackCallback,
+} from '../helpers/loopback-servers.js';
+import { expectDemoEpic } from '../helpers/mcp-client-checks.js';
+import { BrowserConsent, expectAuthorizationResponse } from '../helpers/mcp-oauth-flow.js';
 import { newPkce } from '../helpers/oauth-client.js';
+import { SuiteResources } from '../helpers/suite-resources.js';
 import { createTestCertificate } from '../helpers/tls.js';
 
 const CLIENT_NAME = 'CIMD Test Client';
@@ -52,13 +53,7 @@ async function startDocumentServer(
   let origin = '';
   const server = createServer({ cert, key }, (req, res) => {
     fetches.push(req.url ?? '');
-    const document = {
-      client_name: CLIENT_NAME,
-      redirect_uris: [redirectUri],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
+    const document = nativeClientMetadata(CLIENT_NAME, redirectUri);
     if (req.url === '/client.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=600' });
       res.end(JSON.stringify({ client_id: `${origin}/client.json`, ...document }));
@@ -72,91 +67,16 @@ async function startDocumentServer(
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string')
-    throw new Error('document server has no port');
-  origin = `https://127.0.0.1:${address.port}`;
-  return {
-    origin,
-    fetches,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
-}
-
-/** A client that names itself by URL: no registration, so no `saveClientInformation` is needed. */
-class MetadataDocumentProvider implements OAuthClientProvider {
-  #client: StoredOAuthClientInformation | undefined;
-  #tokens: StoredOAuthTokens | undefined;
-  #verifier: string | undefined;
-  #discovery: OAuthDiscoveryState | undefined;
-
-  constructor(
-    readonly clientMetadataUrl: string,
-    readonly redirectUrl: string,
-    private readonly openBrowser: (url: URL) => void,
-  ) {}
-
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: CLIENT_NAME,
-      redirect_uris: [this.redirectUrl],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-
-  clientInformation(): StoredOAuthClientInformation | undefined {
-    return this.#client;
-  }
-
-  saveClientInformation(info: StoredOAuthClientInformation): void {
-    this.#client = info;
-  }
-
-  tokens(): StoredOAuthTokens | undefined {
-    return this.#tokens;
-  }
-
-  saveTokens(tokens: StoredOAuthTokens): void {
-    this.#tokens = tokens;
-  }
-
-  redirectToAuthorization(url: URL): void {
-    this.openBrowser(url);
-  }
-
-  saveCodeVerifier(verifier: string): void {
-    this.#verifier = verifier;
-  }
-
-  codeVerifier(): string {
-    if (this.#verifier === undefined) throw new Error('no authorization request is pending');
-    return this.#verifier;
-  }
-
-  saveDiscoveryState(state: OAuthDiscoveryState): void {
-    this.#discovery = state;
-  }
-
-  discoveryState(): OAuthDiscoveryState | undefined {
-    return this.#discovery;
-  }
+  origin = `https://127.0.0.1:${await listenOnLoopback(server)}`;
+  return { origin, fetches, close: () => closeServer(server) };
 }
 
 describe('Client ID Metadata Document client (draft-ietf-oauth-client-id-metadata-document) against `serve`', () => {
   let gw: GatewayProcess;
-  let page: Page;
   let callback: LoopbackCallback;
   let documents: DocumentServer;
-  let provider: MetadataDocumentProvider;
-  let browserDone: Promise<URL> | undefined;
+  let person: BrowserConsent;
+  let provider: InMemoryOAuthProvider<SdkV2OAuthRecords>;
   const resources = new SuiteResources();
   const seen = { heading: '', site: '', returnsTo: '' };
 
@@ -179,23 +99,26 @@ describe('Client ID Metadata Document client (draft-ietf-oauth-client-id-metadat
       startGatewayProcess({ CIMD_ALLOW_PRIVATE_ADDRESSES: 'true', NODE_EXTRA_CA_CERTS: caFile }),
       (started) => started.stop(),
     );
-    page = await browser.newPage();
-    provider = new MetadataDocumentProvider(
-      `${documents.origin}/client.json`,
-      callback.redirectUri,
-      (url) => {
-        browserDone = consentInBrowser(page, url.href, {
-          username: 'admin',
-          password: gw.adminPassword ?? '',
-          screenshotName: 'cimd',
-          onConsentPage: async (consent) => {
-            seen.heading = await consent.getByRole('heading', { level: 1 }).innerText();
-            seen.site = await consent.locator('dt:text-is("Says its site is") + dd').innerText();
-            seen.returnsTo = await consent.locator('dt:text-is("Returns to") + dd').innerText();
-          },
-        });
+    person = new BrowserConsent(await browser.newPage(), gw, {
+      screenshotName: 'cimd',
+      onConsentPage: async (consent) => {
+        seen.heading = await consent.getByRole('heading', { level: 1 }).innerText();
+        seen.site = await consent.locator('dt:text-is("Says its site is") + dd').innerText();
+        seen.returnsTo = await consent.locator('dt:text-is("Returns to") + dd').innerText();
       },
-    );
+    });
+    // Named by URL, so it never registers; it sends no `state` (PKCE protects the code).
+    provider = new InMemoryOAuthProvider({
+      clientMetadataUrl: `${documents.origin}/client.json`,
+      redirectUrl: callback.redirectUri,
+      clientMetadata: {
+        client_name: CLIENT_NAME,
+        redirect_uris: [callback.redirectUri],
+        token_endpoint_auth_method: 'none',
+      },
+      keepsDiscovery: true,
+      openBrowser: person.open,
+    });
   });
 
   afterAll(() => resources.stopAll());
@@ -208,15 +131,12 @@ describe('Client ID Metadata Document client (draft-ietf-oauth-client-id-metadat
     ).rejects.toBeInstanceOf(UnauthorizedError);
     expect(provider.clientInformation()?.client_id).toBe(`${documents.origin}/client.json`);
 
-    const landed = await browserDone;
+    const params = await expectAuthorizationResponse(person, callback, provider, gw.publicUrl);
     expect(documents.fetches).toContain('/client.json');
     expect(seen.heading).toBe(`Allow “${CLIENT_NAME}” to use your Jira?`);
     expect(seen.site).toBe(new URL(documents.origin).host);
     expect(seen.returnsTo).toBe(new URL(callback.redirectUri).host);
 
-    const params = await callback.next();
-    expect(landed?.searchParams.get('code')).toBe(params.get('code'));
-    expect(params.get('iss')).toBe(gw.publicUrl);
     await first.finishAuth(params);
     expect(provider.tokens()?.scope).toBe('jira:read jira:write');
     expect(provider.tokens()?.refresh_token).toMatch(/\S{20,}/);
@@ -231,12 +151,7 @@ describe('Client ID Metadata Document client (draft-ietf-oauth-client-id-metadat
       client.connect(transport).then(() => client),
       (connected) => connected.close(),
     );
-    const result = await client.callTool({
-      name: 'jira_get_issue',
-      arguments: { issueKey: 'DEMO-1' },
-    });
-    expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toMatchObject({ key: 'DEMO-1', summary: 'Checkout revamp' });
+    await expectDemoEpic(client);
   });
 
   it('shows an error page, and never redirects, for a document that does not name itself', async () => {
@@ -254,6 +169,7 @@ describe('Client ID Metadata Document client (draft-ietf-oauth-client-id-metadat
       url.searchParams.set(name, value);
     }
     const before = callback.count();
+    const { page } = person;
     const response = await page.goto(url.href);
     expect(response?.status()).toBe(400);
     expect(documents.fetches).toContain('/forged.json');

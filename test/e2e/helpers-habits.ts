@@ -4,21 +4,17 @@
  * JSON-RPC MCP session, and the MCP Inspector's flow run by the SDK
  * through a CORS-enforcing fetch that behaves like a browser page.
  */
-import {
-  UnauthorizedError,
-  type OAuthClientProvider,
-} from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
 import { expect } from 'vitest';
 import { runCli } from '../../src/entry/cli.js';
 import { PageAgent, signInAndConsent } from '../helpers/browser.js';
 import type { GatewayProcess } from '../helpers/gateway-process.js';
+import {
+  InMemoryOAuthProvider,
+  type SdkV1OAuthRecords,
+} from '../helpers/in-memory-oauth-provider.js';
 import { newPkce } from '../helpers/oauth-client.js';
 
 /**
@@ -346,50 +342,6 @@ export function browserPageFetch(origin: string, send: typeof fetch): BrowserPag
 /** Where `npx @modelcontextprotocol/inspector` serves its page. */
 export const INSPECTOR_ORIGIN = 'http://localhost:6274';
 
-/** The Inspector's OAuth client state, kept in memory as the page keeps it in sessionStorage. */
-class InspectorOAuthProvider implements OAuthClientProvider {
-  authorizationUrl: URL | undefined;
-  #client: OAuthClientInformationMixed | undefined;
-  #tokens: OAuthTokens | undefined;
-  #verifier = '';
-  readonly redirectUrl = `${INSPECTOR_ORIGIN}/oauth/callback`;
-
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      redirect_uris: [this.redirectUrl, `${INSPECTOR_ORIGIN}/oauth/callback/debug`],
-      token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      client_name: 'MCP Inspector',
-      client_uri: 'https://github.com/modelcontextprotocol/inspector',
-    };
-  }
-  state(): string {
-    return 'inspector-state';
-  }
-  clientInformation(): OAuthClientInformationMixed | undefined {
-    return this.#client;
-  }
-  saveClientInformation(client: OAuthClientInformationMixed): void {
-    this.#client = client;
-  }
-  tokens(): OAuthTokens | undefined {
-    return this.#tokens;
-  }
-  saveTokens(tokens: OAuthTokens): void {
-    this.#tokens = tokens;
-  }
-  redirectToAuthorization(url: URL): void {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string): void {
-    this.#verifier = verifier;
-  }
-  codeVerifier(): string {
-    return this.#verifier;
-  }
-}
-
 /**
  * The MCP Inspector's direct connection, run by the SDK 1.x client through
  * {@link browserPageFetch} from {@link INSPECTOR_ORIGIN}: the first connect
@@ -405,7 +357,20 @@ export async function runInspectorInBrowser(gw: GatewayProcess): Promise<{
   projectKeys: string[];
 }> {
   const page = browserPageFetch(INSPECTOR_ORIGIN, gatewayFetch(gw));
-  const provider = new InspectorOAuthProvider();
+  // The page keeps the client's OAuth state in sessionStorage; in memory here.
+  const redirectUrl = `${INSPECTOR_ORIGIN}/oauth/callback`;
+  const provider = new InMemoryOAuthProvider<SdkV1OAuthRecords>({
+    redirectUrl,
+    clientMetadata: {
+      redirect_uris: [redirectUrl, `${INSPECTOR_ORIGIN}/oauth/callback/debug`],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      client_name: 'MCP Inspector',
+      client_uri: 'https://github.com/modelcontextprotocol/inspector',
+    },
+    state: () => 'inspector-state',
+  });
   const serverUrl = new URL(`${gw.publicUrl}/mcp`);
   const options = { authProvider: provider, fetch: page.fetch };
   const first = new StreamableHTTPClientTransport(serverUrl, options);

@@ -14,14 +14,16 @@ import {
   labelledControls,
   launchChromium,
   saveScreenshot,
-  startLoopbackCallback,
-  startStaticSite,
-  SuiteResources,
-  type LoopbackCallback,
-  type StaticSite,
 } from '../helpers/chromium.js';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
+import {
+  startLoopbackCallback,
+  startStaticSite,
+  type LoopbackCallback,
+  type StaticSite,
+} from '../helpers/loopback-servers.js';
 import { newPkce } from '../helpers/oauth-client.js';
+import { SuiteResources } from '../helpers/suite-resources.js';
 
 let gw: GatewayProcess;
 let browser: Browser;

@@ -9,9 +9,9 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SuiteResources } from '../helpers/chromium.js';
 import { freePort, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 import { newPkce } from '../helpers/oauth-client.js';
+import { SuiteResources } from '../helpers/suite-resources.js';
 import { createTestCertificate } from '../helpers/tls.js';
 
 interface HttpsAnswer {

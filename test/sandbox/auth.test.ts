@@ -1,21 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX_API_TOKENS } from '../../src/sandbox/index.js';
-import {
-  BOB_ID,
-  jiraErrorBody,
-  obj,
-  readResponse,
-  startTestSandbox,
-  type TestSandbox,
-} from './sandbox-fixture.js';
+import { BOB_ID, jiraErrorBody, obj, readResponse, useTestSandbox } from './sandbox-fixture.js';
 
-let t: TestSandbox;
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestSandbox();
 
 const UNAUTHENTICATED = jiraErrorBody(['Client must be authenticated to access this resource.']);
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateRequestBody } from '../helpers/openapi-validator.js';
 import {
   ALICE_ID,
@@ -7,17 +7,10 @@ import {
   jiraErrorBody,
   obj,
   specErrors,
-  startTestSandbox,
-  type TestSandbox,
+  useTestSandbox,
 } from './sandbox-fixture.js';
 
-let t: TestSandbox;
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestSandbox();
 
 const TEMPLATE = '/rest/api/3/issue/{issueIdOrKey}/comment';
 const adf = (text: string): unknown => ({

@@ -1,20 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  arr,
-  jiraErrorBody,
-  obj,
-  specErrors,
-  startTestSandbox,
-  type TestSandbox,
-} from './sandbox-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { arr, jiraErrorBody, obj, specErrors, useTestSandbox } from './sandbox-fixture.js';
 
-let t: TestSandbox;
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestSandbox();
 
 const TYPES = '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes';
 const FIELDS = '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}';

@@ -1,11 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Sleep } from '../../src/sandbox/index.js';
-import {
-  jiraErrorBody,
-  readResponse,
-  startTestSandbox,
-  type TestSandbox,
-} from './sandbox-fixture.js';
+import { jiraErrorBody, readResponse, useTestSandbox } from './sandbox-fixture.js';
 
 /** A sleep the test controls: each call waits until the test releases it. */
 function controlledSleep(): {
@@ -36,15 +31,9 @@ function controlledSleep(): {
 }
 
 const control = controlledSleep();
-let t: TestSandbox;
-beforeAll(async () => {
-  t = await startTestSandbox({ sleep: control.sleep });
-});
+const t = useTestSandbox({ sleep: control.sleep });
 afterEach(() => {
   t.sandbox.faults.clear();
-});
-afterAll(async () => {
-  await t.close();
 });
 
 describe('Fault injection: status faults', () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateRequestBody, validateSchema } from '../helpers/openapi-validator.js';
 import {
   ALICE_ID,
@@ -8,17 +8,10 @@ import {
   NOW,
   obj,
   specErrors,
-  startTestSandbox,
-  type TestSandbox,
+  useTestSandbox,
 } from './sandbox-fixture.js';
 
-let t: TestSandbox;
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestSandbox();
 
 const ISSUE = '/rest/api/3/issue/{issueIdOrKey}';
 const NOT_FOUND = jiraErrorBody(['Issue does not exist or you do not have permission to see it.']);

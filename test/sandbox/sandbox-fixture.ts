@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import {
   SANDBOX_API_TOKENS,
@@ -13,6 +14,7 @@ import {
   type Sleep,
 } from '../../src/sandbox/index.js';
 import { validateResponse } from '../helpers/openapi-validator.js';
+import { lateBound } from '../helpers/suite-resources.js';
 
 /** The sandbox's "now" in the suites: Saturday 2026-01-31 12:00 UTC. */
 export const NOW = Date.UTC(2026, 0, 31, 12, 0, 0);
@@ -94,6 +96,25 @@ export async function startTestSandbox(
       if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The suite's sandbox: started in `beforeAll`, closed in `afterAll`. The
+ * handle can be kept at module level; it reaches the running sandbox once
+ * `beforeAll` has run, and throws if used before.
+ */
+export function useTestSandbox(options: { sleep?: Sleep } = {}): TestSandbox {
+  let started: TestSandbox | undefined;
+  beforeAll(async () => {
+    started = await startTestSandbox(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return lateBound(() => {
+    if (started === undefined) throw new Error('the test sandbox starts in beforeAll');
+    return started;
+  });
 }
 
 /** Narrows an unknown JSON value to an object for property access in assertions. */

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   arr,
   basic,
   jiraErrorBody,
   obj,
   specErrors,
-  startTestSandbox,
+  useTestSandbox,
   type JsonResponse,
-  type TestSandbox,
 } from './sandbox-fixture.js';
 import { validateSchema } from '../helpers/openapi-validator.js';
 
-let t: TestSandbox;
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestSandbox();
 
 const TEMPLATE = '/rest/api/3/search/jql';
 const q = (jql: string): string => encodeURIComponent(jql);

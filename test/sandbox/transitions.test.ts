@@ -1,21 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateRequestBody } from '../helpers/openapi-validator.js';
-import {
-  arr,
-  jiraErrorBody,
-  obj,
-  specErrors,
-  startTestSandbox,
-  type TestSandbox,
-} from './sandbox-fixture.js';
+import { arr, jiraErrorBody, obj, specErrors, useTestSandbox } from './sandbox-fixture.js';
 
-let t: TestSandbox;
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestSandbox();
 
 const TEMPLATE = '/rest/api/3/issue/{issueIdOrKey}/transitions';
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ALICE_ID,
   arr,
@@ -6,17 +6,10 @@ import {
   jiraErrorBody,
   obj,
   specErrors,
-  startTestSandbox,
-  type TestSandbox,
+  useTestSandbox,
 } from './sandbox-fixture.js';
 
-let t: TestSandbox;
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestSandbox();
 
 const ids = (body: unknown): unknown[] => arr(body).map((user) => obj(user)['accountId']);
 

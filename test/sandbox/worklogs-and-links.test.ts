@@ -1,22 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateRequestBody } from '../helpers/openapi-validator.js';
-import {
-  arr,
-  BOB_ID,
-  jiraErrorBody,
-  obj,
-  specErrors,
-  startTestSandbox,
-  type TestSandbox,
-} from './sandbox-fixture.js';
+import { arr, BOB_ID, jiraErrorBody, obj, specErrors, useTestSandbox } from './sandbox-fixture.js';
 
-let t: TestSandbox;
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestSandbox();
 
 const WORKLOG = '/rest/api/3/issue/{issueIdOrKey}/worklog';
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { JiraCreateMetaIssueType, JiraFieldMeta } from '../../jira/schemas.js';
 import { SCOPES } from '../../oauth/scopes.js';
-import { PROJECT_KEY_INPUT, READ_ANNOTATIONS } from './common-schemas.js';
+import { NAME_OR_ID_INPUT, PROJECT_KEY_INPUT, READ_ANNOTATIONS } from './common-schemas.js';
 import { defineTool, ToolUsageError, type JiraTool } from './tool-definition.js';
 
 const MAX_ISSUE_TYPES = 10;
@@ -56,13 +56,9 @@ export const CREATE_METADATA_TOOL: JiraTool = defineTool({
     'Arguments: projectKey, e.g. "DEMO"; issueType (optional) narrows the answer to one type by name or id, e.g. "Bug".',
   inputSchema: z.object({
     projectKey: PROJECT_KEY_INPUT,
-    issueType: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .optional()
-      .describe('Only this issue type (name like "Bug", or id).'),
+    issueType: NAME_OR_ID_INPUT.optional().describe(
+      'Only this issue type (name like "Bug", or id).',
+    ),
   }),
   outputSchema: z.object({
     projectKey: z.string(),

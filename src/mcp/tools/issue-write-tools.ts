@@ -6,7 +6,15 @@
 import { z } from 'zod';
 import { markdownToAdf } from '../../jira/adf/index.js';
 import { SCOPES } from '../../oauth/scopes.js';
-import { ISSUE_KEY_INPUT, MARKDOWN_INPUT, PROJECT_KEY_INPUT } from './common-schemas.js';
+import {
+  ACCOUNT_ID_INPUT,
+  ADDING_ANNOTATIONS,
+  ISSUE_KEY_INPUT,
+  MARKDOWN_INPUT,
+  NAME_OR_ID_INPUT,
+  OVERWRITING_ANNOTATIONS,
+  PROJECT_KEY_INPUT,
+} from './common-schemas.js';
 import { oneLine } from './format.js';
 import { assertIssueAllowed } from './issue-guard.js';
 import { defineTool, ToolUsageError, type JiraTool } from './tool-definition.js';
@@ -27,12 +35,7 @@ const LABELS_INPUT = z
   )
   .max(50)
   .describe('Labels, each without spaces, e.g. ["backend", "urgent"].');
-const PRIORITY_INPUT = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .describe('Priority name such as "High", or its id.');
+const PRIORITY_INPUT = NAME_OR_ID_INPUT.describe('Priority name such as "High", or its id.');
 
 /** The issue's web page, derived from the `self` API URL Jira returns. */
 function browseUrl(self: string | undefined, key: string): string | null {
@@ -54,34 +57,20 @@ const createIssue = defineTool({
     'priority (optional, e.g. "High"); labels (optional, no spaces); assigneeAccountId (optional, from jira_find_users); parentKey (required for sub-tasks, e.g. "DEMO-7").',
   inputSchema: z.object({
     projectKey: PROJECT_KEY_INPUT,
-    issueType: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .describe('Issue type name ("Task", "Bug", …) or id.'),
+    issueType: NAME_OR_ID_INPUT.describe('Issue type name ("Task", "Bug", …) or id.'),
     summary: SUMMARY_INPUT,
     description: MARKDOWN_INPUT.optional().describe('The description, in Markdown.'),
     priority: PRIORITY_INPUT.optional(),
     labels: LABELS_INPUT.optional(),
-    assigneeAccountId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(128)
-      .optional()
-      .describe('accountId of the assignee (see jira_find_users).'),
+    assigneeAccountId: ACCOUNT_ID_INPUT.optional().describe(
+      'accountId of the assignee (see jira_find_users).',
+    ),
     parentKey: ISSUE_KEY_INPUT.optional().describe(
       'Parent issue key, for a sub-task, e.g. "DEMO-7".',
     ),
   }),
   outputSchema: z.object({ key: z.string(), id: z.string(), url: z.string().nullable() }),
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: false,
-    idempotentHint: false,
-    openWorldHint: true,
-  },
+  annotations: ADDING_ANNOTATIONS,
   async run(input, context) {
     context.projects.assertProject(input.projectKey);
     if (input.parentKey !== undefined) await assertIssueAllowed(context, input.parentKey);
@@ -124,12 +113,7 @@ const updateIssue = defineTool({
     labels: LABELS_INPUT.optional().describe('New labels; replaces all existing labels.'),
   }),
   outputSchema: z.object({ issueKey: z.string(), updatedFields: z.array(z.string()) }),
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: true,
-    idempotentHint: true,
-    openWorldHint: true,
-  },
+  annotations: OVERWRITING_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
     const { issueKey, ...changes } = input;
@@ -175,12 +159,7 @@ const addComment = defineTool({
     commentId: z.string(),
     created: z.string().nullable(),
   }),
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: false,
-    idempotentHint: false,
-    openWorldHint: true,
-  },
+  annotations: ADDING_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
     await assertIssueAllowed(context, input.issueKey);

@@ -6,7 +6,14 @@ import { z } from 'zod';
 import { markdownToAdf } from '../../jira/adf/index.js';
 import type { JiraIssueLinkType } from '../../jira/schemas.js';
 import { SCOPES } from '../../oauth/scopes.js';
-import { ISSUE_KEY_INPUT, MARKDOWN_INPUT } from './common-schemas.js';
+import {
+  ACCOUNT_ID_INPUT,
+  ADDING_ANNOTATIONS,
+  ISSUE_KEY_INPUT,
+  MARKDOWN_INPUT,
+  NAME_OR_ID_INPUT,
+  OVERWRITING_ANNOTATIONS,
+} from './common-schemas.js';
 import { assertIssueAllowed } from './issue-guard.js';
 import { defineTool, ToolUsageError, type JiraTool } from './tool-definition.js';
 import { DURATION_PATTERN, parseDuration } from './worklog-duration.js';
@@ -20,12 +27,7 @@ const transitionIssue = defineTool({
     'Arguments: issueKey ("DEMO-12"); transition — the transition id ("21"), its name ("Start Progress"), or the name of the target status ("In Progress"), as listed by jira_get_transitions; comment (optional, Markdown) is added with the change.',
   inputSchema: z.object({
     issueKey: ISSUE_KEY_INPUT,
-    transition: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .describe('Transition id, transition name or target status name.'),
+    transition: NAME_OR_ID_INPUT.describe('Transition id, transition name or target status name.'),
     comment: MARKDOWN_INPUT.optional().describe('Optional comment to add, in Markdown.'),
   }),
   outputSchema: z.object({
@@ -83,21 +85,10 @@ const assignIssue = defineTool({
     'Sets or clears the assignee of an issue. Arguments: issueKey ("DEMO-12"); accountId — the Jira accountId of the new assignee (find it with jira_find_users, or jira_whoami for yourself), or null to unassign.',
   inputSchema: z.object({
     issueKey: ISSUE_KEY_INPUT,
-    accountId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(128)
-      .nullable()
-      .describe('The assignee accountId, or null to unassign.'),
+    accountId: ACCOUNT_ID_INPUT.nullable().describe('The assignee accountId, or null to unassign.'),
   }),
   outputSchema: z.object({ issueKey: z.string(), assigneeAccountId: z.string().nullable() }),
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: true,
-    idempotentHint: true,
-    openWorldHint: true,
-  },
+  annotations: OVERWRITING_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
     await assertIssueAllowed(context, input.issueKey);
@@ -141,12 +132,7 @@ const addWorklog = defineTool({
     timeSpentSeconds: z.number(),
     started: z.string().nullable(),
   }),
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: false,
-    idempotentHint: false,
-    openWorldHint: true,
-  },
+  annotations: ADDING_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
     const timeSpentSeconds = parseDuration(input.timeSpent);
@@ -193,12 +179,9 @@ const linkIssues = defineTool({
     'comment (optional, Markdown) is added to the issue on the outward ("blocks") side.',
   inputSchema: z.object({
     issueKey: ISSUE_KEY_INPUT.describe('The issue the sentence starts with, e.g. "DEMO-1".'),
-    linkType: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .describe('Link type name or phrase, e.g. "Blocks" or "is blocked by".'),
+    linkType: NAME_OR_ID_INPUT.describe(
+      'Link type name or phrase, e.g. "Blocks" or "is blocked by".',
+    ),
     targetIssueKey: ISSUE_KEY_INPUT.describe('The other issue, e.g. "DEMO-2".'),
     comment: MARKDOWN_INPUT.optional().describe('Optional comment, in Markdown.'),
   }),
@@ -208,12 +191,7 @@ const linkIssues = defineTool({
     linkType: z.string(),
     relation: z.string(),
   }),
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: false,
-    idempotentHint: false,
-    openWorldHint: true,
-  },
+  annotations: ADDING_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
     if (input.issueKey === input.targetIssueKey) {

@@ -5,16 +5,10 @@ import { DEFAULT_PRIORITY_ID, STATUS_TODO } from '../catalog.js';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { IssueUpdateSchema, planCreate, planEdit } from '../issue-input.js';
 import { selectFields } from '../issue-fields.js';
-import {
-  badBody,
-  INVALID_JSON,
-  INVALID_PAYLOAD,
-  ISSUE_NOT_FOUND,
-  jiraError,
-  readJson,
-} from '../jira-errors.js';
+import { badBody, INVALID_JSON, jiraError, parseJsonBody, readJson } from '../jira-errors.js';
 import { issueBeanJson, issueKey } from '../represent-issue.js';
 import { findUser } from '../seed.js';
+import { withIssue } from './issue-route.js';
 import { listParam } from './paging.js';
 
 const AssigneeSchema = z.looseObject({ accountId: z.string().nullable() });
@@ -29,20 +23,19 @@ export function issueRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
    * names, schema, transitions.
    * @see Jira Cloud REST v3 GET /rest/api/3/issue/{issueIdOrKey}
    */
-  app.get('/issue/:issueIdOrKey', (c) => {
-    const issue = store.getIssue(c.req.param('issueIdOrKey'));
-    if (issue === undefined) return jiraError(c, 404, [ISSUE_NOT_FOUND]);
-    const { fields } = selectFields(c.req.queries('fields'), '*all');
-    const expand = new Set(listParam(c.req.queries('expand')));
-    return c.json(issueBeanJson({ base: c.get('base'), store }, issue, { fields, expand }));
-  });
+  app.get(
+    '/issue/:issueIdOrKey',
+    withIssue(store, (c, issue) => {
+      const { fields } = selectFields(c.req.queries('fields'), '*all');
+      const expand = new Set(listParam(c.req.queries('expand')));
+      return c.json(issueBeanJson({ base: c.get('base'), store }, issue, { fields, expand }));
+    }),
+  );
 
   /** @see Jira Cloud REST v3 POST /rest/api/3/issue */
   app.post('/issue', async (c) => {
-    const body = await readJson(c);
-    if (body === undefined || body === INVALID_JSON) return badBody(c, body);
-    const parsed = IssueUpdateSchema.safeParse(body);
-    if (!parsed.success) return jiraError(c, 400, [INVALID_PAYLOAD]);
+    const parsed = await parseJsonBody(c, IssueUpdateSchema);
+    if ('response' in parsed) return parsed.response;
     const plan = planCreate(parsed.data, store);
     if ('errors' in plan) return jiraError(c, 400, [], plan.errors);
     const now = clock.now();
@@ -82,58 +75,63 @@ export function issueRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
    * 204 on success; 200 with the issue when `returnIssue=true`.
    * @see Jira Cloud REST v3 PUT /rest/api/3/issue/{issueIdOrKey}
    */
-  app.put('/issue/:issueIdOrKey', async (c) => {
-    const issue = store.getIssue(c.req.param('issueIdOrKey'));
-    if (issue === undefined) return jiraError(c, 404, [ISSUE_NOT_FOUND]);
-    const body = await readJson(c);
-    if (body === undefined || body === INVALID_JSON) return badBody(c, body);
-    const parsed = IssueUpdateSchema.safeParse(body);
-    if (!parsed.success) return jiraError(c, 400, [INVALID_PAYLOAD]);
-    const plan = planEdit(issue, parsed.data, store);
-    if ('errors' in plan) return jiraError(c, 400, [], plan.errors);
-    const now = clock.now();
-    const author = c.get('user').accountId;
-    store.transaction(() => {
-      const changed = Object.keys(plan.patch).length > 0 || plan.comments.length > 0;
-      store.updateIssue(issue.id, changed ? { ...plan.patch, updated: now } : {});
-      for (const body of plan.comments) {
-        store.insertComment({
-          issueId: issue.id,
-          authorId: author,
-          body,
-          created: now,
-          updated: now,
-        });
-      }
-    });
-    if (c.req.query('returnIssue') !== 'true') return c.body(null, 204);
-    const updated = store.getIssueById(issue.id) ?? issue;
-    const { fields } = selectFields(undefined, '*all');
-    const expand = new Set(listParam(c.req.queries('expand')));
-    return c.json(issueBeanJson({ base: c.get('base'), store }, updated, { fields, expand }), 200);
-  });
+  app.put(
+    '/issue/:issueIdOrKey',
+    withIssue(store, async (c, issue) => {
+      const parsed = await parseJsonBody(c, IssueUpdateSchema);
+      if ('response' in parsed) return parsed.response;
+      const plan = planEdit(issue, parsed.data, store);
+      if ('errors' in plan) return jiraError(c, 400, [], plan.errors);
+      const now = clock.now();
+      const author = c.get('user').accountId;
+      store.transaction(() => {
+        const changed = Object.keys(plan.patch).length > 0 || plan.comments.length > 0;
+        store.updateIssue(issue.id, changed ? { ...plan.patch, updated: now } : {});
+        for (const body of plan.comments) {
+          store.insertComment({
+            issueId: issue.id,
+            authorId: author,
+            body,
+            created: now,
+            updated: now,
+          });
+        }
+      });
+      if (c.req.query('returnIssue') !== 'true') return c.body(null, 204);
+      const updated = store.getIssueById(issue.id) ?? issue;
+      const { fields } = selectFields(undefined, '*all');
+      const expand = new Set(listParam(c.req.queries('expand')));
+      return c.json(
+        issueBeanJson({ base: c.get('base'), store }, updated, { fields, expand }),
+        200,
+      );
+    }),
+  );
 
   /**
    * `{"accountId": "…"}` assigns, `null` unassigns, `"-1"` picks the
    * project default (unassigned in the sandbox's projects).
    * @see Jira Cloud REST v3 PUT /rest/api/3/issue/{issueIdOrKey}/assignee
    */
-  app.put('/issue/:issueIdOrKey/assignee', async (c) => {
-    const issue = store.getIssue(c.req.param('issueIdOrKey'));
-    if (issue === undefined) return jiraError(c, 404, [ISSUE_NOT_FOUND]);
-    const body = await readJson(c);
-    if (body === undefined || body === INVALID_JSON) return badBody(c, body);
-    const parsed = AssigneeSchema.safeParse(body);
-    if (!parsed.success)
-      return jiraError(c, 400, ["The 'accountId' of the assignee must be provided."]);
-    const { accountId } = parsed.data;
-    const assigneeId = accountId === '-1' ? null : accountId;
-    if (assigneeId !== null && findUser(assigneeId) === undefined) {
-      return jiraError(c, 400, [], { assignee: `User '${assigneeId}' cannot be assigned issues.` });
-    }
-    store.updateIssue(issue.id, { assigneeId, updated: clock.now() });
-    return c.body(null, 204);
-  });
+  app.put(
+    '/issue/:issueIdOrKey/assignee',
+    withIssue(store, async (c, issue) => {
+      const body = await readJson(c);
+      if (body === undefined || body === INVALID_JSON) return badBody(c, body);
+      const parsed = AssigneeSchema.safeParse(body);
+      if (!parsed.success)
+        return jiraError(c, 400, ["The 'accountId' of the assignee must be provided."]);
+      const { accountId } = parsed.data;
+      const assigneeId = accountId === '-1' ? null : accountId;
+      if (assigneeId !== null && findUser(assigneeId) === undefined) {
+        return jiraError(c, 400, [], {
+          assignee: `User '${assigneeId}' cannot be assigned issues.`,
+        });
+      }
+      store.updateIssue(issue.id, { assigneeId, updated: clock.now() });
+      return c.body(null, 204);
+    }),
+  );
 
   return app;
 }

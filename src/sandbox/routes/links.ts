@@ -4,14 +4,7 @@ import { z } from 'zod';
 import { NOT_ADF_MESSAGE, parseAdfDoc } from '../adf.js';
 import { findLinkType, LINK_TYPES } from '../catalog.js';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
-import {
-  badBody,
-  INVALID_JSON,
-  INVALID_PAYLOAD,
-  ISSUE_NOT_FOUND,
-  jiraError,
-  readJson,
-} from '../jira-errors.js';
+import { ISSUE_NOT_FOUND, jiraError, parseJsonBody } from '../jira-errors.js';
 import { linkTypeJson } from '../represent-common.js';
 
 const IssueRefSchema = z.looseObject({ id: z.string().optional(), key: z.string().optional() });
@@ -36,10 +29,8 @@ export function linkRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
    * @see Jira Cloud REST v3 POST /rest/api/3/issueLink
    */
   app.post('/issueLink', async (c) => {
-    const raw = await readJson(c);
-    if (raw === undefined || raw === INVALID_JSON) return badBody(c, raw);
-    const parsed = LinkBodySchema.safeParse(raw);
-    if (!parsed.success) return jiraError(c, 400, [INVALID_PAYLOAD]);
+    const parsed = await parseJsonBody(c, LinkBodySchema);
+    if ('response' in parsed) return parsed.response;
     const { type: typeRef, inwardIssue, outwardIssue, comment } = parsed.data;
     const type = findLinkType(
       typeRef.id === undefined ? { name: typeRef.name ?? '' } : { id: typeRef.id },

@@ -11,7 +11,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { fieldNames, fieldSchemas, selectFields } from '../issue-fields.js';
-import { badBody, INVALID_JSON, INVALID_PAYLOAD, jiraError, readJson } from '../jira-errors.js';
+import { jiraError, parseJsonBody } from '../jira-errors.js';
 import { compileJql, type CompiledJql } from '../jql/evaluate.js';
 import { JqlError } from '../jql/errors.js';
 import { toJqlIssue, type JqlContext, type JqlIssue } from '../jql/fields.js';
@@ -68,10 +68,8 @@ export function searchRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
 
   /** @see Jira Cloud REST v3 POST /rest/api/3/search/jql */
   app.post('/search/jql', async (c) => {
-    const body = await readJson(c);
-    if (body === undefined || body === INVALID_JSON) return badBody(c, body);
-    const parsed = SearchBodySchema.safeParse(body);
-    if (!parsed.success) return jiraError(c, 400, [INVALID_PAYLOAD]);
+    const parsed = await parseJsonBody(c, SearchBodySchema);
+    if ('response' in parsed) return parsed.response;
     return search(c, deps, {
       jql: parsed.data.jql,
       nextPageToken: parsed.data.nextPageToken,

@@ -4,15 +4,9 @@ import { z } from 'zod';
 import { statusById, STATUS_DONE } from '../catalog.js';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { planEdit } from '../issue-input.js';
-import {
-  badBody,
-  INVALID_JSON,
-  INVALID_PAYLOAD,
-  ISSUE_NOT_FOUND,
-  jiraError,
-  readJson,
-} from '../jira-errors.js';
+import { jiraError, parseJsonBody } from '../jira-errors.js';
 import { availableTransitions, transitionJson } from '../represent-issue.js';
+import { withIssue } from './issue-route.js';
 
 const TransitionBodySchema = z.looseObject({
   transition: z.looseObject({ id: z.string().optional() }).optional(),
@@ -26,68 +20,68 @@ export function transitionRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
 
   /** @see Jira Cloud REST v3 GET /rest/api/3/issue/{issueIdOrKey}/transitions */
-  app.get('/issue/:issueIdOrKey/transitions', (c) => {
-    const issue = store.getIssue(c.req.param('issueIdOrKey'));
-    if (issue === undefined) return jiraError(c, 404, [ISSUE_NOT_FOUND]);
-    const only = c.req.query('transitionId');
-    const transitions = availableTransitions(issue).filter(
-      (t) => only === undefined || t.id === only,
-    );
-    return c.json({
-      expand: 'transitions',
-      transitions: transitions.map((t) => transitionJson(c.get('base'), t)),
-    });
-  });
+  app.get(
+    '/issue/:issueIdOrKey/transitions',
+    withIssue(store, (c, issue) => {
+      const only = c.req.query('transitionId');
+      const transitions = availableTransitions(issue).filter(
+        (t) => only === undefined || t.id === only,
+      );
+      return c.json({
+        expand: 'transitions',
+        transitions: transitions.map((t) => transitionJson(c.get('base'), t)),
+      });
+    }),
+  );
 
   /**
    * Moves the issue along the workflow. Entering Done sets the resolution;
    * leaving it clears it. `fields` and `update` (e.g. a comment) apply too.
    * @see Jira Cloud REST v3 POST /rest/api/3/issue/{issueIdOrKey}/transitions
    */
-  app.post('/issue/:issueIdOrKey/transitions', async (c) => {
-    const issue = store.getIssue(c.req.param('issueIdOrKey'));
-    if (issue === undefined) return jiraError(c, 404, [ISSUE_NOT_FOUND]);
-    const raw = await readJson(c);
-    if (raw === undefined || raw === INVALID_JSON) return badBody(c, raw);
-    const parsed = TransitionBodySchema.safeParse(raw);
-    if (!parsed.success) return jiraError(c, 400, [INVALID_PAYLOAD]);
-    const id = parsed.data.transition?.id;
-    if (id === undefined) return jiraError(c, 400, ["Missing 'transition' identifier"]);
-    const transition = availableTransitions(issue).find((t) => t.id === id);
-    if (transition === undefined) {
-      return jiraError(c, 400, [`Transition id '${id}' is not valid for this issue.`]);
-    }
-    // The resolution is set by the workflow itself; accept it but do not treat it as an edit.
-    const { resolution: _resolution, ...fields } = parsed.data.fields ?? {};
-    const plan = planEdit(
-      issue,
-      { fields, ...(parsed.data.update ? { update: parsed.data.update } : {}) },
-      store,
-    );
-    if ('errors' in plan) return jiraError(c, 400, [], plan.errors);
-    const now = clock.now();
-    const from = statusById(issue.statusId);
-    const to = statusById(transition.to);
-    store.transaction(() => {
-      store.updateIssue(issue.id, {
-        ...plan.patch,
-        statusId: to.id,
-        updated: now,
-        ...(from.category.key === to.category.key ? {} : { statusCategoryChanged: now }),
-        resolutionDate: to.id === STATUS_DONE.id ? now : null,
-      });
-      for (const body of plan.comments) {
-        store.insertComment({
-          issueId: issue.id,
-          authorId: c.get('user').accountId,
-          body,
-          created: now,
-          updated: now,
-        });
+  app.post(
+    '/issue/:issueIdOrKey/transitions',
+    withIssue(store, async (c, issue) => {
+      const parsed = await parseJsonBody(c, TransitionBodySchema);
+      if ('response' in parsed) return parsed.response;
+      const id = parsed.data.transition?.id;
+      if (id === undefined) return jiraError(c, 400, ["Missing 'transition' identifier"]);
+      const transition = availableTransitions(issue).find((t) => t.id === id);
+      if (transition === undefined) {
+        return jiraError(c, 400, [`Transition id '${id}' is not valid for this issue.`]);
       }
-    });
-    return c.body(null, 204);
-  });
+      // The resolution is set by the workflow itself; accept it but do not treat it as an edit.
+      const { resolution: _resolution, ...fields } = parsed.data.fields ?? {};
+      const plan = planEdit(
+        issue,
+        { fields, ...(parsed.data.update ? { update: parsed.data.update } : {}) },
+        store,
+      );
+      if ('errors' in plan) return jiraError(c, 400, [], plan.errors);
+      const now = clock.now();
+      const from = statusById(issue.statusId);
+      const to = statusById(transition.to);
+      store.transaction(() => {
+        store.updateIssue(issue.id, {
+          ...plan.patch,
+          statusId: to.id,
+          updated: now,
+          ...(from.category.key === to.category.key ? {} : { statusCategoryChanged: now }),
+          resolutionDate: to.id === STATUS_DONE.id ? now : null,
+        });
+        for (const body of plan.comments) {
+          store.insertComment({
+            issueId: issue.id,
+            authorId: c.get('user').accountId,
+            body,
+            created: now,
+            updated: now,
+          });
+        }
+      });
+      return c.body(null, 204);
+    }),
+  );
 
   return app;
 }

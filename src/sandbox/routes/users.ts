@@ -2,7 +2,7 @@
  * Users: who am I, and the two user searches the gateway uses to resolve
  * people (e.g. to pick an assignee).
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { findProject } from '../catalog.js';
 import { ISSUE_NOT_FOUND, jiraError, projectNotFound } from '../jira-errors.js';
@@ -30,6 +30,33 @@ function matchesUser(
   );
 }
 
+/**
+ * The users matching `query` or `accountId` (exactly one of them), paged
+ * by `startAt` and `maxResults`, as both user searches answer.
+ * @see Jira Cloud REST v3 GET /rest/api/3/user/search
+ */
+function userSearch(c: Context<SandboxEnv>): Response {
+  const query = c.req.query('query');
+  const accountId = c.req.query('accountId');
+  if (query === undefined && accountId === undefined) {
+    return jiraError(c, 400, ["One of 'query' or 'accountId' must be provided."]);
+  }
+  if (query !== undefined && accountId !== undefined) {
+    return jiraError(c, 400, ["Only one of 'query' or 'accountId' can be provided."]);
+  }
+  const page = readPage(c.req.query('startAt'), c.req.query('maxResults'), {
+    maxResults: 50,
+    cap: 1000,
+  });
+  if ('error' in page) return jiraError(c, 400, [page.error]);
+  const users = SANDBOX_USERS.filter((user) => matchesUser(user, query, accountId));
+  return c.json(
+    users
+      .slice(page.startAt, page.startAt + page.maxResults)
+      .map((user) => userJson(c.get('base'), user)),
+  );
+}
+
 /** Routes: GET /myself, GET /user/search, GET /user/assignable/search. */
 export function userRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
@@ -40,35 +67,8 @@ export function userRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     return c.json(myselfJson(c.get('base'), c.get('user'), expand));
   });
 
-  const search = (
-    query: string | undefined,
-    accountId: string | undefined,
-    startAt: string | undefined,
-    maxResults: string | undefined,
-  ): { users: SandboxUser[] } | { error: string } => {
-    if (query === undefined && accountId === undefined) {
-      return { error: "One of 'query' or 'accountId' must be provided." };
-    }
-    if (query !== undefined && accountId !== undefined) {
-      return { error: "Only one of 'query' or 'accountId' can be provided." };
-    }
-    const page = readPage(startAt, maxResults, { maxResults: 50, cap: 1000 });
-    if ('error' in page) return page;
-    const users = SANDBOX_USERS.filter((user) => matchesUser(user, query, accountId));
-    return { users: users.slice(page.startAt, page.startAt + page.maxResults) };
-  };
-
   /** @see Jira Cloud REST v3 GET /rest/api/3/user/search */
-  app.get('/user/search', (c) => {
-    const result = search(
-      c.req.query('query'),
-      c.req.query('accountId'),
-      c.req.query('startAt'),
-      c.req.query('maxResults'),
-    );
-    if ('error' in result) return jiraError(c, 400, [result.error]);
-    return c.json(result.users.map((user) => userJson(c.get('base'), user)));
-  });
+  app.get('/user/search', userSearch);
 
   /** @see Jira Cloud REST v3 GET /rest/api/3/user/assignable/search */
   app.get('/user/assignable/search', (c) => {
@@ -88,14 +88,7 @@ export function userRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     if (issueRef !== undefined && deps.store.getIssue(issueRef) === undefined) {
       return jiraError(c, 404, [ISSUE_NOT_FOUND]);
     }
-    const result = search(
-      c.req.query('query'),
-      c.req.query('accountId'),
-      c.req.query('startAt'),
-      c.req.query('maxResults'),
-    );
-    if ('error' in result) return jiraError(c, 400, [result.error]);
-    return c.json(result.users.map((user) => userJson(c.get('base'), user)));
+    return userSearch(c);
   });
 
   return app;

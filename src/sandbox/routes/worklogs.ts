@@ -3,17 +3,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { NOT_ADF_MESSAGE, parseAdfDoc } from '../adf.js';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
-import {
-  badBody,
-  INVALID_JSON,
-  INVALID_PAYLOAD,
-  ISSUE_NOT_FOUND,
-  jiraError,
-  readJson,
-} from '../jira-errors.js';
+import { jiraError, parseJsonBody } from '../jira-errors.js';
 import { parseDuration, parseJiraDateTime } from '../jira-time.js';
 import { worklogJson } from '../represent-issue.js';
 import type { IssueRecord } from '../store.js';
+import { withIssue } from './issue-route.js';
 import { readPage } from './paging.js';
 
 const WorklogBodySchema = z.looseObject({
@@ -64,88 +58,88 @@ export function worklogRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
 
   /** @see Jira Cloud REST v3 GET /rest/api/3/issue/{issueIdOrKey}/worklog */
-  app.get('/issue/:issueIdOrKey/worklog', (c) => {
-    const issue = store.getIssue(c.req.param('issueIdOrKey'));
-    if (issue === undefined) return jiraError(c, 404, [ISSUE_NOT_FOUND]);
-    const page = readPage(c.req.query('startAt'), c.req.query('maxResults'), {
-      maxResults: 5000,
-      cap: 5000,
-    });
-    if ('error' in page) return jiraError(c, 404, [page.error]);
-    const worklogs = store.listWorklogs(issue.id);
-    return c.json({
-      startAt: page.startAt,
-      maxResults: page.maxResults,
-      total: worklogs.length,
-      worklogs: worklogs
-        .slice(page.startAt, page.startAt + page.maxResults)
-        .map((w) => worklogJson(c.get('base'), w)),
-    });
-  });
+  app.get(
+    '/issue/:issueIdOrKey/worklog',
+    withIssue(store, (c, issue) => {
+      const page = readPage(c.req.query('startAt'), c.req.query('maxResults'), {
+        maxResults: 5000,
+        cap: 5000,
+      });
+      if ('error' in page) return jiraError(c, 404, [page.error]);
+      const worklogs = store.listWorklogs(issue.id);
+      return c.json({
+        startAt: page.startAt,
+        maxResults: page.maxResults,
+        total: worklogs.length,
+        worklogs: worklogs
+          .slice(page.startAt, page.startAt + page.maxResults)
+          .map((w) => worklogJson(c.get('base'), w)),
+      });
+    }),
+  );
 
   /**
    * `timeSpent` ("1h 30m") or `timeSpentSeconds`; `started` in Jira's format,
    * default now; `comment` in ADF.
    * @see Jira Cloud REST v3 POST /rest/api/3/issue/{issueIdOrKey}/worklog
    */
-  app.post('/issue/:issueIdOrKey/worklog', async (c) => {
-    const issue = store.getIssue(c.req.param('issueIdOrKey'));
-    if (issue === undefined) return jiraError(c, 404, [ISSUE_NOT_FOUND]);
-    const raw = await readJson(c);
-    if (raw === undefined || raw === INVALID_JSON) return badBody(c, raw);
-    const parsed = WorklogBodySchema.safeParse(raw);
-    if (!parsed.success) return jiraError(c, 400, [INVALID_PAYLOAD]);
-    const input = parsed.data;
-    const errors: Record<string, string> = {};
-    let spent: number | undefined;
-    if (input.timeSpentSeconds !== undefined) {
-      spent = input.timeSpentSeconds > 0 ? input.timeSpentSeconds : undefined;
-      if (spent === undefined) errors['timeLogged'] = 'Invalid time duration entered.';
-    } else if (input.timeSpent !== undefined) {
-      spent = parseDuration(input.timeSpent);
-      if (spent === undefined) errors['timeLogged'] = 'Invalid time duration entered.';
-    } else {
-      errors['timeLogged'] = 'You must indicate the time spent working.';
-    }
-    const now = clock.now();
-    const started = input.started === undefined ? now : parseJiraDateTime(input.started);
-    if (started === undefined) {
-      errors['started'] =
-        'Invalid date format. Please enter the date in the format "yyyy-MM-dd\'T\'HH:mm:ss.SSSZ".';
-    }
-    const comment = input.comment === undefined ? null : parseAdfDoc(input.comment);
-    if (comment === undefined) errors['comment'] = NOT_ADF_MESSAGE;
-    if (
-      spent === undefined ||
-      started === undefined ||
-      comment === undefined ||
-      Object.keys(errors).length > 0
-    ) {
-      return jiraError(c, 400, [], errors);
-    }
-    const estimate = adjustedEstimate(
-      issue,
-      spent,
-      c.req.query('adjustEstimate') ?? 'auto',
-      c.req.query('newEstimate'),
-      c.req.query('reduceBy'),
-    );
-    if ('error' in estimate) return jiraError(c, 400, [estimate.error]);
-    const author = c.get('user').accountId;
-    const worklog = store.transaction(() => {
-      store.updateIssue(issue.id, { remainingEstimateSeconds: estimate.remaining, updated: now });
-      return store.insertWorklog({
-        issueId: issue.id,
-        authorId: author,
-        comment,
-        started,
-        timeSpentSeconds: spent,
-        created: now,
-        updated: now,
+  app.post(
+    '/issue/:issueIdOrKey/worklog',
+    withIssue(store, async (c, issue) => {
+      const parsed = await parseJsonBody(c, WorklogBodySchema);
+      if ('response' in parsed) return parsed.response;
+      const input = parsed.data;
+      const errors: Record<string, string> = {};
+      let spent: number | undefined;
+      if (input.timeSpentSeconds !== undefined) {
+        spent = input.timeSpentSeconds > 0 ? input.timeSpentSeconds : undefined;
+        if (spent === undefined) errors['timeLogged'] = 'Invalid time duration entered.';
+      } else if (input.timeSpent !== undefined) {
+        spent = parseDuration(input.timeSpent);
+        if (spent === undefined) errors['timeLogged'] = 'Invalid time duration entered.';
+      } else {
+        errors['timeLogged'] = 'You must indicate the time spent working.';
+      }
+      const now = clock.now();
+      const started = input.started === undefined ? now : parseJiraDateTime(input.started);
+      if (started === undefined) {
+        errors['started'] =
+          'Invalid date format. Please enter the date in the format "yyyy-MM-dd\'T\'HH:mm:ss.SSSZ".';
+      }
+      const comment = input.comment === undefined ? null : parseAdfDoc(input.comment);
+      if (comment === undefined) errors['comment'] = NOT_ADF_MESSAGE;
+      if (
+        spent === undefined ||
+        started === undefined ||
+        comment === undefined ||
+        Object.keys(errors).length > 0
+      ) {
+        return jiraError(c, 400, [], errors);
+      }
+      const estimate = adjustedEstimate(
+        issue,
+        spent,
+        c.req.query('adjustEstimate') ?? 'auto',
+        c.req.query('newEstimate'),
+        c.req.query('reduceBy'),
+      );
+      if ('error' in estimate) return jiraError(c, 400, [estimate.error]);
+      const author = c.get('user').accountId;
+      const worklog = store.transaction(() => {
+        store.updateIssue(issue.id, { remainingEstimateSeconds: estimate.remaining, updated: now });
+        return store.insertWorklog({
+          issueId: issue.id,
+          authorId: author,
+          comment,
+          started,
+          timeSpentSeconds: spent,
+          created: now,
+          updated: now,
+        });
       });
-    });
-    return c.json(worklogJson(c.get('base'), worklog), 201);
-  });
+      return c.json(worklogJson(c.get('base'), worklog), 201);
+    }),
+  );
 
   return app;
 }

@@ -11,6 +11,7 @@ import { serve } from '@hono/node-server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Hono } from 'hono';
+import { afterAll, beforeAll } from 'vitest';
 import { AuditLog } from '../../../src/audit/audit-log.js';
 import { ManualClock } from '../../../src/clock.js';
 import { loadConfig, type Config } from '../../../src/config/config.js';
@@ -27,6 +28,7 @@ import {
 } from '../../../src/sandbox/index.js';
 import type { AuditEvent, Storage } from '../../../src/storage/ports.js';
 import { openSqliteStorage } from '../../../src/storage/sqlite/open-sqlite-storage.js';
+import { lateBound } from '../../helpers/suite-resources.js';
 import {
   createPrincipal,
   mintToken,
@@ -152,4 +154,73 @@ export function resultText(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content;
   const first = content?.[0];
   return first?.type === 'text' ? (first.text ?? '') : '';
+}
+
+/** A tool result's `structuredContent`, read by key in assertions. */
+export interface Structured {
+  [key: string]: unknown;
+}
+
+/** One `tools/call` as the tool suites read it. */
+export interface ToolCall {
+  result: Awaited<ReturnType<Client['callTool']>>;
+  /** The text of the first content block. */
+  text: string;
+  data: Structured;
+}
+
+/** A suite's test bed with one client connected, and the calls the tool suites share. */
+export interface ToolTestBed {
+  /** The running bed; throws if read before `beforeAll` has run. */
+  bed: McpTestBed;
+  call: (name: string, args: Record<string, unknown>) => Promise<ToolCall>;
+  /** `jira_get_issue` with up to 20 comments; its structured content. */
+  issue: (key: string) => Promise<Structured>;
+  /** Creates a DEMO Task with `jira_create_issue`; returns its key. */
+  createTask: (summary: string) => Promise<string>;
+  /** The JSON body of the last request the sandbox got for `method path`. */
+  lastBody: (method: string, path: string) => unknown;
+}
+
+/**
+ * Starts a test bed in `beforeAll` with one MCP client holding a token for
+ * `scopes`, and closes it in `afterAll`.
+ * @see MCP 2025-11-25 server/tools
+ */
+export function useToolTestBed(scopes: Scope[], options: TestBedOptions = {}): ToolTestBed {
+  let started: { bed: McpTestBed; client: Client } | undefined;
+  beforeAll(async () => {
+    const bed = await startMcpTestBed(options);
+    started = { bed, client: await bed.connect((await bed.mint(scopes)).token) };
+  });
+  afterAll(async () => {
+    await started?.bed.close();
+  });
+  const current = (): { bed: McpTestBed; client: Client } => {
+    if (started === undefined) throw new Error('the test bed starts in beforeAll');
+    return started;
+  };
+  const call = async (name: string, args: Record<string, unknown>): Promise<ToolCall> => {
+    const result = await current().client.callTool({ name, arguments: args });
+    return { result, text: resultText(result), data: result.structuredContent as Structured };
+  };
+  return {
+    bed: lateBound(() => current().bed),
+    call,
+    issue: async (key) => (await call('jira_get_issue', { issueKey: key, commentLimit: 20 })).data,
+    createTask: async (summary) => {
+      const { data } = await call('jira_create_issue', {
+        projectKey: 'DEMO',
+        issueType: 'Task',
+        summary,
+      });
+      return data['key'] as string;
+    },
+    lastBody: (method, path) => {
+      const request = current()
+        .bed.sandbox.requests.filter((r) => r.method === method && r.path === path)
+        .at(-1);
+      return JSON.parse(request?.body ?? 'null') as unknown;
+    },
+  };
 }

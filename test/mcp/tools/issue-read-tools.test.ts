@@ -1,6 +1,5 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultText, startMcpTestBed, type McpTestBed } from '../helpers/test-bed.js';
+import { describe, expect, it } from 'vitest';
+import { useToolTestBed, type Structured } from '../helpers/test-bed.js';
 
 const ALICE = {
   accountId: '712020:aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
@@ -11,26 +10,8 @@ const BOB = {
   displayName: 'Bob Builder',
 };
 
-interface Structured {
-  [key: string]: unknown;
-}
-
 describe('issue read tools over MCP against the Jira sandbox', () => {
-  let bed: McpTestBed;
-  let client: Client;
-
-  async function call(name: string, args: Record<string, unknown>) {
-    const result = await client.callTool({ name, arguments: args });
-    return { result, text: resultText(result), data: result.structuredContent as Structured };
-  }
-
-  beforeAll(async () => {
-    bed = await startMcpTestBed();
-    client = await bed.connect((await bed.mint(['jira:read'])).token);
-  });
-  afterAll(async () => {
-    await bed.close();
-  });
+  const { call, bed } = useToolTestBed(['jira:read']);
 
   describe('jira_search_issues', () => {
     it('runs the JQL and pages with nextPageToken until the last page', async () => {

@@ -1,50 +1,10 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultText, startMcpTestBed, type McpTestBed } from '../helpers/test-bed.js';
+import { describe, expect, it } from 'vitest';
+import { useToolTestBed, type Structured } from '../helpers/test-bed.js';
 
 const BOB_ID = '712020:bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 
-interface Structured {
-  [key: string]: unknown;
-}
-
 describe('issue write tools over MCP against the Jira sandbox', () => {
-  let bed: McpTestBed;
-  let client: Client;
-
-  async function call(name: string, args: Record<string, unknown>) {
-    const result = await client.callTool({ name, arguments: args });
-    return { result, text: resultText(result), data: result.structuredContent as Structured };
-  }
-
-  async function issue(key: string): Promise<Structured> {
-    return (await call('jira_get_issue', { issueKey: key, commentLimit: 20 })).data;
-  }
-
-  async function createTask(summary: string): Promise<string> {
-    const { data } = await call('jira_create_issue', {
-      projectKey: 'DEMO',
-      issueType: 'Task',
-      summary,
-    });
-    return data['key'] as string;
-  }
-
-  /** The JSON body of the last request the sandbox got for `method path`. */
-  function lastBody(method: string, path: string): unknown {
-    const request = bed.sandbox.requests
-      .filter((r) => r.method === method && r.path === path)
-      .at(-1);
-    return JSON.parse(request?.body ?? 'null');
-  }
-
-  beforeAll(async () => {
-    bed = await startMcpTestBed();
-    client = await bed.connect((await bed.mint(['jira:read', 'jira:write'])).token);
-  });
-  afterAll(async () => {
-    await bed.close();
-  });
+  const { call, issue, createTask, lastBody, bed } = useToolTestBed(['jira:read', 'jira:write']);
 
   it('jira_create_issue creates the issue with a Markdown description stored as ADF', async () => {
     const { result, data, text } = await call('jira_create_issue', {

@@ -1,42 +1,25 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JiraClient } from '../../../src/jira/client.js';
 import { staticCredentialsProvider } from '../../../src/jira/credentials.js';
 import { ALL_TOOLS } from '../../../src/mcp/tools/catalog.js';
 import { createProjectAllowList } from '../../../src/mcp/tools/project-allow-list.js';
 import { ToolUsageError, type ToolContext } from '../../../src/mcp/tools/tool-definition.js';
-import { resultText, startMcpTestBed, type McpTestBed } from '../helpers/test-bed.js';
-
-interface Structured {
-  [key: string]: unknown;
-}
+import { useToolTestBed, type Structured } from '../helpers/test-bed.js';
 
 const REFUSED_OPS = 'is outside the projects this gateway may access (DEMO).';
 
 describe('JIRA_PROJECTS=DEMO enforced on every tool (sandbox has DEMO and OPS)', () => {
-  let bed: McpTestBed;
-  let client: Client;
-
-  async function call(name: string, args: Record<string, unknown>) {
-    const result = await client.callTool({ name, arguments: args });
-    return { result, text: resultText(result), data: result.structuredContent as Structured };
-  }
+  const { call, bed } = useToolTestBed(['jira:read', 'jira:write'], {
+    env: { JIRA_PROJECTS: 'demo' },
+  });
 
   function opsRequests(): string[] {
     return bed.sandbox.requests
       .filter((r) => r.path.includes('OPS') || r.query.includes('OPS'))
       .map((r) => `${r.method} ${r.path}${r.query}`);
   }
-
-  beforeAll(async () => {
-    bed = await startMcpTestBed({ env: { JIRA_PROJECTS: 'demo' } });
-    client = await bed.connect((await bed.mint(['jira:read', 'jira:write'])).token);
-  });
-  afterAll(async () => {
-    await bed.close();
-  });
 
   it('confines JQL that tries to escape with OR and returns no OPS issue', async () => {
     const { data } = await call('jira_search_issues', {

@@ -1,27 +1,8 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultText, startMcpTestBed, type McpTestBed } from '../helpers/test-bed.js';
-
-interface Structured {
-  [key: string]: unknown;
-}
+import { describe, expect, it } from 'vitest';
+import { useToolTestBed, type Structured } from '../helpers/test-bed.js';
 
 describe('site read tools over MCP against the Jira sandbox', () => {
-  let bed: McpTestBed;
-  let client: Client;
-
-  async function call(name: string, args: Record<string, unknown>) {
-    const result = await client.callTool({ name, arguments: args });
-    return { result, text: resultText(result), data: result.structuredContent as Structured };
-  }
-
-  beforeAll(async () => {
-    bed = await startMcpTestBed();
-    client = await bed.connect((await bed.mint(['jira:read'])).token);
-  });
-  afterAll(async () => {
-    await bed.close();
-  });
+  const { call, bed } = useToolTestBed(['jira:read']);
 
   it('jira_whoami names the Jira account, the gateway user, the app and the scopes', async () => {
     const { data, text } = await call('jira_whoami', {});
