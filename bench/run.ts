@@ -6,6 +6,7 @@
  *   --json FILE      also write the raw results of this run to FILE
  *   --no-write       do not update BENCHMARKS.md and bench/results/latest.json
  *   --profile        write V8 CPU profiles of the servers to bench/profiles/
+ *   --render-only    measure nothing; rewrite BENCHMARKS.md from bench/results/latest.json
  *
  * Scenarios: 1 authorization overhead, 2 token endpoint, 3 introspection,
  * 4 the whole dance, 5 memory (runs right after 1 when both are chosen).
@@ -69,8 +70,14 @@ async function main(): Promise<number> {
       json: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      'render-only': { type: 'boolean', default: false },
     },
   });
+  if (values['render-only']) {
+    const saved = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Results;
+    writeSection(BENCHMARKS_FILE, renderBlock(saved));
+    return 0;
+  }
   const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
   const chosen = new Set((values.scenario ?? []).map(Number));
   for (const id of chosen) {
@@ -82,7 +89,8 @@ async function main(): Promise<number> {
     process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
   const machine = describeMachine();
-  const load = loadavg()[0] ?? 0;
+  const loadAtStart = loadavg();
+  const load = loadAtStart[0] ?? 0;
   progress(
     `${plan.name} plan, scenarios ${selected.map(([id]) => id).join(', ')}; load average ${load.toFixed(2)} on ${machine.cpus} cores`,
   );
@@ -128,6 +136,7 @@ async function main(): Promise<number> {
   const results: Results = {
     machine,
     plan: plan.name,
+    loadAtStart,
     scenarios: { ...(previous?.scenarios ?? {}) },
   };
   const finishedAt = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
@@ -136,6 +145,7 @@ async function main(): Promise<number> {
   const thisRun: Results = {
     machine,
     plan: plan.name,
+    loadAtStart,
     scenarios: Object.fromEntries(reports.map((r) => [String(r.id), { ...r, finishedAt }])),
   };
   if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(thisRun, null, 2));

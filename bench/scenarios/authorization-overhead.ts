@@ -27,6 +27,13 @@ const COMPARISONS: readonly Comparison[] = [
   { label: 'in-process check (`serve`, one process)', checked: 'all', open: 'all-open' },
   { label: 'introspection, cache on (15 s)', checked: 'mcp-cache', open: 'mcp-open' },
   { label: 'introspection, cache off', checked: 'mcp-nocache', open: 'mcp-open' },
+  // Two processes with no check at all: how far apart two sides measure
+  // when nothing differs but the process (the noise floor of the ratios).
+  {
+    label: 'control: no check on either side (`all` vs `mcp` role)',
+    checked: 'all-open',
+    open: 'mcp-open',
+  },
 ];
 
 interface SideRuns {
