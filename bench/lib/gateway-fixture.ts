@@ -11,6 +11,7 @@ import { randomId, randomToken } from '../../src/crypto/random.js';
 import { ALL_SCOPES } from '../../src/oauth/scopes.js';
 import { SqliteCodeRepository } from '../../src/storage/sqlite/code-repository.js';
 import { SqliteGrantRepository } from '../../src/storage/sqlite/grant-repository.js';
+import { GroupCommit } from '../../src/storage/sqlite/group-commit.js';
 import { openSqliteDatabase } from '../../src/storage/sqlite/open-sqlite-database.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/open-sqlite-storage.js';
 import { SqliteTokenRepository } from '../../src/storage/sqlite/token-repository.js';
@@ -106,9 +107,10 @@ export interface Minter {
 export function createGatewayMinter(fixture: GatewayFixture): Minter {
   const db = openSqliteDatabase(fixture.databasePath);
   db.pragma('synchronous = OFF');
-  const grants = new SqliteGrantRepository(db);
-  const tokens = new SqliteTokenRepository(db);
-  const codes = new SqliteCodeRepository(db);
+  const writer = new GroupCommit(db);
+  const grants = new SqliteGrantRepository(db, writer);
+  const tokens = new SqliteTokenRepository(db, writer);
+  const codes = new SqliteCodeRepository(db, writer);
   const scopes = [...ALL_SCOPES];
   const base = {
     clientId: fixture.publicClientId,
@@ -161,6 +163,7 @@ export function createGatewayMinter(fixture: GatewayFixture): Minter {
       return values;
     },
     close() {
+      writer.flush();
       db.close();
     },
   };

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { randomId } from '../crypto/random.js';
+import { timeOrderedId } from '../crypto/random.js';
 import type { AuditEvent, AuditRepository } from '../storage/ports.js';
 import type { AuditEventType } from './audit-events.js';
 import { redactDetail } from './redact-detail.js';
@@ -49,7 +49,9 @@ export class AuditLog {
    */
   async record(input: AuditRecordInput): Promise<void> {
     const { detail, ...fields } = input;
-    const event: AuditEvent = { ...fields, id: randomId('aud'), at: this.#clock.now() };
+    const at = this.#clock.now();
+    // Time-ordered ids keep the trail's unique index appending at its end.
+    const event: AuditEvent = { ...fields, id: timeOrderedId('aud', at), at };
     if (detail !== undefined) {
       const redacted = redactDetail(detail);
       event.detail =

@@ -90,26 +90,33 @@ export async function redeemAuthorizationCode(
     createdAt: now,
     expiresAt: now + ctx.lifetimes.grantSeconds * 1000,
   };
-  await ctx.storage.grants.create(grant);
   const minted = mintTokens(ctx, grant, grant.scopes, mayRefresh(client));
-  await ctx.storage.tokens.save(minted.records);
-  await ctx.audit.record({
-    type: AUDIT_EVENT.codeRedeemed,
-    outcome: 'success',
-    clientId: client.clientId,
-    userId: grant.userId,
-    grantId: grant.id,
-    ...originFields(origin),
-  });
-  await ctx.audit.record({
-    type: AUDIT_EVENT.tokenIssued,
-    outcome: 'success',
-    clientId: client.clientId,
-    userId: grant.userId,
-    grantId: grant.id,
-    ...originFields(origin),
-    detail: { scope: minted.response.scope, refresh: minted.response.refresh_token !== undefined },
-  });
+  // Issued together, so a store that groups writes commits them together; the
+  // tokens are unusable until their grant exists (findActive joins it).
+  await Promise.all([ctx.storage.grants.create(grant), ctx.storage.tokens.save(minted.records)]);
+  // Audited once the tokens are stored, never before.
+  await Promise.all([
+    ctx.audit.record({
+      type: AUDIT_EVENT.codeRedeemed,
+      outcome: 'success',
+      clientId: client.clientId,
+      userId: grant.userId,
+      grantId: grant.id,
+      ...originFields(origin),
+    }),
+    ctx.audit.record({
+      type: AUDIT_EVENT.tokenIssued,
+      outcome: 'success',
+      clientId: client.clientId,
+      userId: grant.userId,
+      grantId: grant.id,
+      ...originFields(origin),
+      detail: {
+        scope: minted.response.scope,
+        refresh: minted.response.refresh_token !== undefined,
+      },
+    }),
+  ]);
   return minted.response;
 }
 

@@ -43,7 +43,7 @@ describe('AuditLog (the audit trail over a real SQLite store)', () => {
 
     const [first, second] = await audit.tail(2);
     expect(first).toStrictEqual({
-      id: expect.stringMatching(/^aud_[A-Za-z0-9_-]{22}$/) as unknown,
+      id: expect.stringMatching(/^aud_[0-9a-z]{9}[A-Za-z0-9_-]{16}$/) as unknown,
       at: Date.UTC(2026, 0, 1),
       type: 'token.issued',
       outcome: 'success',
@@ -62,6 +62,8 @@ describe('AuditLog (the audit trail over a real SQLite store)', () => {
       username: 'alice',
     });
     expect(first?.id).not.toBe(second?.id);
+    // Ids sort in time order (the unique index appends at its end).
+    expect([second?.id, first?.id].sort()).toStrictEqual([first?.id, second?.id]);
     expect(lines).toStrictEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { AuditEvent, AuditRepository } from '../ports.js';
+import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 
 interface AuditRow {
@@ -49,7 +50,9 @@ export class SqliteAuditRepository implements AuditRepository {
   readonly #insert;
   readonly #tail;
 
-  constructor(db: Database.Database) {
+  readonly #writer: GroupCommit;
+  constructor(db: Database.Database, writer: GroupCommit) {
+    this.#writer = writer;
     this.#insert = db.prepare<[AuditRow]>(
       `INSERT INTO audit_events (${COLUMNS})
        VALUES (@id, @at, @type, @outcome, @user_id, @username, @client_id, @grant_id,
@@ -62,7 +65,7 @@ export class SqliteAuditRepository implements AuditRepository {
   }
 
   append(event: AuditEvent): Promise<void> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       this.#insert.run({
         id: event.id,
         at: event.at,

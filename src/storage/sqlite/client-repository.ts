@@ -2,6 +2,7 @@ import { CLIENT_DELETED_REASON } from '../ports.js';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { ClientRecord, ClientRepository } from '../ports.js';
+import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 
 interface ClientRow {
@@ -84,7 +85,9 @@ export class SqliteClientRepository implements ClientRepository {
   readonly #all;
   readonly #delete;
 
-  constructor(db: Database.Database) {
+  readonly #writer: GroupCommit;
+  constructor(db: Database.Database, writer: GroupCommit) {
+    this.#writer = writer;
     this.#insert = db.prepare<[ClientRow]>(
       `INSERT INTO clients (${COLUMNS})
        VALUES (@client_id, @kind, @secret_hash, @secret_expires_at, @client_name, @redirect_uris,
@@ -113,7 +116,7 @@ export class SqliteClientRepository implements ClientRepository {
   }
 
   create(client: ClientRecord): Promise<void> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       this.#insert.run(toRow(client));
     });
   }
@@ -135,6 +138,6 @@ export class SqliteClientRepository implements ClientRepository {
    * @see RFC 7592 §2.3
    */
   delete(clientId: string, now: number): Promise<boolean> {
-    return sqliteCall(() => this.#delete.immediate(clientId, now));
+    return this.#writer.write(() => this.#delete.immediate(clientId, now));
   }
 }

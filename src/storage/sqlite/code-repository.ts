@@ -5,7 +5,7 @@ import type {
   AuthorizationCodeRepository,
   ConsumeCodeResult,
 } from '../ports.js';
-import { sqliteCall } from './sqlite-call.js';
+import type { GroupCommit } from './group-commit.js';
 
 interface CodeRow {
   code_hash: string;
@@ -48,7 +48,9 @@ export class SqliteCodeRepository implements AuthorizationCodeRepository {
   readonly #claim;
   readonly #get;
 
-  constructor(db: Database.Database) {
+  readonly #writer: GroupCommit;
+  constructor(db: Database.Database, writer: GroupCommit) {
+    this.#writer = writer;
     this.#insert = db.prepare<[CodeRow]>(
       `INSERT INTO authorization_codes (${COLUMNS})
        VALUES (@code_hash, @client_id, @user_id, @redirect_uri, @resource, @scopes,
@@ -67,7 +69,7 @@ export class SqliteCodeRepository implements AuthorizationCodeRepository {
   }
 
   save(code: AuthorizationCodeRecord): Promise<void> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       this.#insert.run({
         code_hash: code.codeHash,
         client_id: code.clientId,
@@ -92,7 +94,7 @@ export class SqliteCodeRepository implements AuthorizationCodeRepository {
    * @see draft-ietf-oauth-v2-1-13 §4.1.3
    */
   consume(codeHash: string, now: number): Promise<ConsumeCodeResult> {
-    return sqliteCall((): ConsumeCodeResult => {
+    return this.#writer.write((): ConsumeCodeResult => {
       const claimed = this.#claim.get({ code_hash: codeHash, now });
       if (claimed !== undefined) {
         return { status: 'ok', code: toCode(claimed) };

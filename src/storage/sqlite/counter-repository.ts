@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CounterRepository } from '../ports.js';
+import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 
 /**
@@ -13,7 +14,9 @@ export class SqliteCounterRepository implements CounterRepository {
   readonly #get;
   readonly #reset;
 
-  constructor(db: Database.Database) {
+  readonly #writer: GroupCommit;
+  constructor(db: Database.Database, writer: GroupCommit) {
+    this.#writer = writer;
     // One upsert, so concurrent increments (from any process) never lose a count.
     this.#increment = db
       .prepare<[{ key: string; now: number; expires_at: number }], number>(
@@ -32,7 +35,7 @@ export class SqliteCounterRepository implements CounterRepository {
   }
 
   increment(key: string, now: number, expiresAt: number): Promise<number> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       const count = this.#increment.get({ key, now, expires_at: expiresAt });
       if (count === undefined) {
         // An upsert with RETURNING always yields the row it wrote.
@@ -51,7 +54,7 @@ export class SqliteCounterRepository implements CounterRepository {
   }
 
   reset(key: string): Promise<void> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       this.#reset.run(key);
     });
   }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { GrantRecord, GrantRepository } from '../ports.js';
 import { GRANT_COLUMNS, toGrant, toGrantRow, type GrantRow } from './grant-row.js';
+import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 
 /**
@@ -16,7 +17,9 @@ export class SqliteGrantRepository implements GrantRepository {
   readonly #all;
   readonly #revoke;
 
-  constructor(db: Database.Database) {
+  readonly #writer: GroupCommit;
+  constructor(db: Database.Database, writer: GroupCommit) {
+    this.#writer = writer;
     this.#insert = db.prepare<[GrantRow]>(
       `INSERT INTO grants (${GRANT_COLUMNS})
        VALUES (@id, @user_id, @client_id, @scopes, @resource, @created_at, @expires_at,
@@ -40,7 +43,7 @@ export class SqliteGrantRepository implements GrantRepository {
   }
 
   create(grant: GrantRecord): Promise<void> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       this.#insert.run(toGrantRow(grant));
     });
   }
@@ -65,6 +68,6 @@ export class SqliteGrantRepository implements GrantRepository {
    * @see RFC 7009 §2.2
    */
   revoke(id: string, now: number, reason: string): Promise<boolean> {
-    return sqliteCall(() => this.#revoke.run({ id, now, reason }).changes > 0);
+    return this.#writer.write(() => this.#revoke.run({ id, now, reason }).changes > 0);
   }
 }

@@ -10,6 +10,7 @@ import { SqliteClientRepository } from './client-repository.js';
 import { SqliteCodeRepository } from './code-repository.js';
 import { SqliteCounterRepository } from './counter-repository.js';
 import { SqliteGrantRepository } from './grant-repository.js';
+import { GroupCommit } from './group-commit.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { SqliteSecretRepository } from './secret-repository.js';
 import { SqliteSessionRepository } from './session-repository.js';
@@ -23,24 +24,27 @@ export interface SqliteStorageOptions {
 
 /**
  * Opens a SQLite file as `Storage`, every port backed by statements prepared
- * once here. Throws `SchemaTooNewError` for a file written by a newer gateway.
+ * once here. Writes are group-committed (see `group-commit.ts`): each write
+ * settles once the transaction holding it has committed. Throws `SchemaTooNewError` for a file written by a newer gateway.
  * @see https://www.sqlite.org/wal.html
  */
 export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   const db = openSqliteDatabase(options.path);
   try {
+    const writer = new GroupCommit(db);
     return {
-      users: new SqliteUserRepository(db),
-      clients: new SqliteClientRepository(db),
-      codes: new SqliteCodeRepository(db),
-      grants: new SqliteGrantRepository(db),
-      tokens: new SqliteTokenRepository(db),
-      audit: new SqliteAuditRepository(db),
-      secrets: new SqliteSecretRepository(db),
-      counters: new SqliteCounterRepository(db),
-      sessions: new SqliteSessionRepository(db),
+      users: new SqliteUserRepository(db, writer),
+      clients: new SqliteClientRepository(db, writer),
+      codes: new SqliteCodeRepository(db, writer),
+      grants: new SqliteGrantRepository(db, writer),
+      tokens: new SqliteTokenRepository(db, writer),
+      audit: new SqliteAuditRepository(db, writer),
+      secrets: new SqliteSecretRepository(db, writer),
+      counters: new SqliteCounterRepository(db, writer),
+      sessions: new SqliteSessionRepository(db, writer),
       close: () => {
         if (db.open) {
+          writer.flush();
           db.close();
         }
         return Promise.resolve();

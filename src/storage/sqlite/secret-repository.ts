@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SecretRecord, SecretRepository } from '../ports.js';
+import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 
 interface SecretRow {
@@ -17,7 +18,9 @@ export class SqliteSecretRepository implements SecretRepository {
   readonly #get;
   readonly #delete;
 
-  constructor(db: Database.Database) {
+  readonly #writer: GroupCommit;
+  constructor(db: Database.Database, writer: GroupCommit) {
+    this.#writer = writer;
     this.#upsert = db.prepare<[SecretRow]>(
       `INSERT INTO secrets (name, ciphertext, updated_at) VALUES (@name, @ciphertext, @updated_at)
        ON CONFLICT (name) DO UPDATE
@@ -30,7 +33,7 @@ export class SqliteSecretRepository implements SecretRepository {
   }
 
   put(secret: SecretRecord): Promise<void> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       this.#upsert.run({
         name: secret.name,
         ciphertext: secret.ciphertext,
@@ -55,6 +58,6 @@ export class SqliteSecretRepository implements SecretRepository {
   }
 
   delete(name: string): Promise<boolean> {
-    return sqliteCall(() => this.#delete.run(name).changes > 0);
+    return this.#writer.write(() => this.#delete.run(name).changes > 0);
   }
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SessionRecord, SessionRepository } from '../ports.js';
+import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 
 interface SessionRow {
@@ -31,7 +32,9 @@ export class SqliteSessionRepository implements SessionRepository {
   readonly #delete;
   readonly #deleteByUser;
 
-  constructor(db: Database.Database) {
+  readonly #writer: GroupCommit;
+  constructor(db: Database.Database, writer: GroupCommit) {
+    this.#writer = writer;
     this.#insert = db.prepare<[SessionRow]>(
       `INSERT INTO sessions (${COLUMNS}) VALUES (@id_hash, @user_id, @created_at, @expires_at)`,
     );
@@ -43,7 +46,7 @@ export class SqliteSessionRepository implements SessionRepository {
   }
 
   create(session: SessionRecord): Promise<void> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       this.#insert.run({
         id_hash: session.idHash,
         user_id: session.userId,
@@ -62,7 +65,7 @@ export class SqliteSessionRepository implements SessionRepository {
   }
 
   delete(idHash: string): Promise<void> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       this.#delete.run(idHash);
     });
   }
@@ -73,7 +76,7 @@ export class SqliteSessionRepository implements SessionRepository {
    * @see RFC 6749 §3.1
    */
   deleteByUser(userId: string): Promise<void> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       this.#deleteByUser.run(userId);
     });
   }

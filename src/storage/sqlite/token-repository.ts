@@ -7,6 +7,7 @@ import type {
   TokenRepository,
 } from '../ports.js';
 import { GRANT_COLUMNS, toGrant, type GrantRow } from './grant-row.js';
+import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 import { TOKEN_COLUMNS, toToken, toTokenRow, type TokenRow } from './token-row.js';
 
@@ -46,7 +47,9 @@ export class SqliteTokenRepository implements TokenRepository {
   readonly #byGrant;
   readonly #rotate;
 
-  constructor(db: Database.Database) {
+  readonly #writer: GroupCommit;
+  constructor(db: Database.Database, writer: GroupCommit) {
+    this.#writer = writer;
     const insert = db.prepare<[TokenRow]>(
       `INSERT INTO tokens (${TOKEN_COLUMNS})
        VALUES (@token_hash, @kind, @grant_id, @client_id, @user_id, @scopes, @resource,
@@ -116,7 +119,7 @@ export class SqliteTokenRepository implements TokenRepository {
   }
 
   save(tokens: TokenRecord[]): Promise<void> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       this.#save.immediate(tokens);
     });
   }
@@ -152,7 +155,7 @@ export class SqliteTokenRepository implements TokenRepository {
     now: number,
     replacements: TokenRecord[],
   ): Promise<RotateRefreshResult> {
-    return sqliteCall(() => this.#rotate.immediate(tokenHash, now, replacements));
+    return this.#writer.write(() => this.#rotate.immediate(tokenHash, now, replacements));
   }
 
   /**
@@ -160,7 +163,7 @@ export class SqliteTokenRepository implements TokenRepository {
    * @see RFC 7009 §2.1
    */
   revoke(tokenHash: string, now: number): Promise<boolean> {
-    return sqliteCall(() => this.#revoke.run(now, tokenHash).changes > 0);
+    return this.#writer.write(() => this.#revoke.run(now, tokenHash).changes > 0);
   }
 
   listByGrant(grantId: string): Promise<TokenRecord[]> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { UserRecord, UserRepository } from '../ports.js';
+import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 
 interface UserRow {
@@ -36,7 +37,9 @@ export class SqliteUserRepository implements UserRepository {
   readonly #setPasswordHash;
   readonly #count;
 
-  constructor(db: Database.Database) {
+  readonly #writer: GroupCommit;
+  constructor(db: Database.Database, writer: GroupCommit) {
+    this.#writer = writer;
     this.#insert = db.prepare<[UserRow]>(
       `INSERT INTO users (${COLUMNS})
        VALUES (@id, @username, @password_hash, @disabled, @created_at)`,
@@ -56,7 +59,7 @@ export class SqliteUserRepository implements UserRepository {
   }
 
   create(user: UserRecord): Promise<void> {
-    return sqliteCall(() => {
+    return this.#writer.write(() => {
       this.#insert.run({
         id: user.id,
         username: user.username,
@@ -86,11 +89,11 @@ export class SqliteUserRepository implements UserRepository {
   }
 
   setDisabled(username: string, disabled: boolean): Promise<boolean> {
-    return sqliteCall(() => this.#setDisabled.run(disabled ? 1 : 0, username).changes > 0);
+    return this.#writer.write(() => this.#setDisabled.run(disabled ? 1 : 0, username).changes > 0);
   }
 
   setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
-    return sqliteCall(() => this.#setPasswordHash.run(passwordHash, username).changes > 0);
+    return this.#writer.write(() => this.#setPasswordHash.run(passwordHash, username).changes > 0);
   }
 
   count(): Promise<number> {
