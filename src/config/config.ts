@@ -84,6 +84,7 @@ const RAW_SCHEMA = z.object({
   TLS_CERT: z.string().min(1).optional(),
   TLS_KEY: z.string().min(1).optional(),
   STORAGE: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
+  SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
   DYNAMODB_TABLE: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
@@ -143,6 +144,12 @@ export interface Config {
   introspectionCacheSeconds: number;
   /** Where records live: the SQLite file at `databasePath`, or one DynamoDB table. */
   storage: 'sqlite' | 'dynamodb';
+  /**
+   * SQLite's `synchronous` level: `full` syncs the WAL at every commit (an
+   * acknowledged write survives power loss); `normal` survives a crash of
+   * the process but may lose the last commits to power loss.
+   */
+  sqliteSynchronous: 'full' | 'normal';
   /** Set exactly when `storage` is `dynamodb`; `endpoint` is for a local DynamoDB. */
   dynamoDb?: { tableName: string; endpoint?: string };
   /** Region of the DynamoDB client; absent lets the SDK's own chain decide. */
@@ -258,6 +265,7 @@ export function loadConfig(
     jiraMaxRetries: raw.JIRA_MAX_RETRIES,
     introspectionCacheSeconds: raw.INTROSPECTION_CACHE_SECONDS,
     storage: raw.STORAGE,
+    sqliteSynchronous: raw.SQLITE_SYNCHRONOUS,
   };
   if (raw.DYNAMODB_TABLE !== undefined) {
     config.dynamoDb = {
@@ -330,6 +338,11 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
   ['TLS_CERT', 'PEM certificate file: serve HTTPS directly', ''],
   ['TLS_KEY', 'PEM private key file for TLS_CERT', ''],
   ['STORAGE', 'sqlite (file in DATA_DIR) | dynamodb (one table, DYNAMODB_TABLE)', 'sqlite'],
+  [
+    'SQLITE_SYNCHRONOUS',
+    'STORAGE=sqlite: full (each commit synced to disk) | normal (may lose the last commits on power loss)',
+    'full',
+  ],
   ['DYNAMODB_TABLE', 'STORAGE=dynamodb: the table name', ''],
   ['DYNAMODB_ENDPOINT', 'STORAGE=dynamodb: another endpoint, e.g. a local DynamoDB', 'AWS'],
   ['AWS_REGION', 'region of the DynamoDB client (KMS: the key ARN names it)', 'SDK default chain'],

@@ -32,7 +32,10 @@ async function openStorage(config: Config): Promise<Storage> {
     });
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  return openSqliteStorage({ path: config.databasePath });
+  return openSqliteStorage({
+    path: config.databasePath,
+    synchronous: config.sqliteSynchronous,
+  });
 }
 
 async function openCipher(

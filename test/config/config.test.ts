@@ -59,6 +59,8 @@ describe('loadConfig defaults', () => {
       jiraTimeoutMs: 15_000,
       jiraMaxRetries: 3,
       introspectionCacheSeconds: 15,
+      storage: 'sqlite',
+      sqliteSynchronous: 'full',
     } satisfies Partial<Config>);
     for (const absent of ['masterKey', 'jira', 'tls', 'introspection'] as const) {
       expect(config).not.toHaveProperty(absent);
@@ -156,6 +158,7 @@ describe('invalid settings', () => {
     ['JIRA_MAX_RETRIES', '11'],
     ['OAUTH_INTERNAL_URL', 'oauth:8080'],
     ['INTROSPECTION_CACHE_SECONDS', '31'],
+    ['SQLITE_SYNCHRONOUS', 'off'],
   ])('names %s when it is %j', (name, value) => {
     const { message } = configError({ [name]: value });
     expect(message).toMatch(new RegExp(`^Invalid configuration:\\n {2}${name}: \\S`));

@@ -12,6 +12,16 @@ import { applyMigrations } from './migrations.js';
 export const BUSY_TIMEOUT_MS = 5_000;
 
 /**
+ * SQLite's `synchronous` level in WAL mode. `full`: the WAL is synced at
+ * every commit, so an acknowledged write (a revocation, an audit event)
+ * survives power loss; group commit (group-commit.ts) shares that sync among
+ * the writes of one turn. `normal`: synced only at checkpoints; it survives a
+ * crash of the process, but power loss may undo the last commits.
+ * @see https://www.sqlite.org/pragma.html#pragma_synchronous
+ */
+export type SqliteSynchronous = 'full' | 'normal';
+
+/**
  * Creates the file readable by its owner only before SQLite opens it: it
  * holds password hashes and encrypted secrets. SQLite gives the `-wal` and
  * `-shm` files the same permissions as the database file.
@@ -37,7 +47,10 @@ function createPrivateFile(file: string): void {
  * @see https://www.sqlite.org/wal.html
  * @see https://www.sqlite.org/foreignkeys.html#fk_enable
  */
-export function openSqliteDatabase(file: string): Database.Database {
+export function openSqliteDatabase(
+  file: string,
+  synchronous: SqliteSynchronous = 'full',
+): Database.Database {
   createPrivateFile(file);
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   try {
@@ -49,6 +62,9 @@ export function openSqliteDatabase(file: string): Database.Database {
     GroupCommit.flushAll();
     applyMigrations(db);
     db.pragma('journal_mode = WAL');
+    // Set explicitly: left alone, it would depend on whether this connection
+    // created the file (FULL) or found it in WAL mode already (NORMAL).
+    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     return db;
   } catch (error) {
     db.close();

@@ -11,7 +11,7 @@ import { SqliteCodeRepository } from './code-repository.js';
 import { SqliteCounterRepository } from './counter-repository.js';
 import { SqliteGrantRepository } from './grant-repository.js';
 import { GroupCommit } from './group-commit.js';
-import { openSqliteDatabase } from './open-sqlite-database.js';
+import { openSqliteDatabase, type SqliteSynchronous } from './open-sqlite-database.js';
 import { SqliteSecretRepository } from './secret-repository.js';
 import { SqliteSessionRepository } from './session-repository.js';
 import { SqliteTokenRepository } from './token-repository.js';
@@ -20,6 +20,8 @@ import { SqliteUserRepository } from './user-repository.js';
 export interface SqliteStorageOptions {
   /** The database file; created (with its directory, owner-only) when absent. */
   path: string;
+  /** Default `full`; see `openSqliteDatabase`. */
+  synchronous?: SqliteSynchronous;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface SqliteStorageOptions {
  * @see https://www.sqlite.org/wal.html
  */
 export function openSqliteStorage(options: SqliteStorageOptions): Storage {
-  const db = openSqliteDatabase(options.path);
+  const db = openSqliteDatabase(options.path, options.synchronous);
   try {
     const writer = new GroupCommit(db);
     return {

@@ -31,6 +31,20 @@ describe('SQLite connection settings (sqlite.org/wal.html, /foreignkeys.html)', 
     expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
   });
 
+  it('syncs every commit (synchronous = FULL) by default, also on a file already in WAL mode', () => {
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    // The file exists and is in WAL mode now: SQLite's own default would differ.
+    const again = openSqliteDatabase(dir.file('nested/dir/gateway.db'));
+    expect(again.pragma('synchronous', { simple: true })).toBe(2);
+    again.close();
+  });
+
+  it('syncs at checkpoints only (synchronous = NORMAL) when asked', () => {
+    const normal = openSqliteDatabase(dir.file('nested/dir/gateway.db'), 'normal');
+    expect(normal.pragma('synchronous', { simple: true })).toBe(1);
+    normal.close();
+  });
+
   it('creates the file and its directory readable by the owner only', () => {
     expect(statSync(dir.file('nested/dir/gateway.db')).mode & 0o777).toBe(0o600);
     expect(statSync(dir.file('nested/dir')).mode & 0o777).toBe(0o700);
