@@ -71,12 +71,17 @@ async function main(): Promise<number> {
       'no-write': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'render-only': { type: 'boolean', default: false },
+      'sqlite-synchronous': { type: 'string', default: 'full' },
     },
   });
   if (values['render-only']) {
     const saved = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Results;
     writeSection(BENCHMARKS_FILE, renderBlock(saved));
     return 0;
+  }
+  const sqliteSynchronous = values['sqlite-synchronous'];
+  if (sqliteSynchronous !== 'full' && sqliteSynchronous !== 'normal') {
+    throw new Error('--sqlite-synchronous is full or normal');
   }
   const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
   const chosen = new Set((values.scenario ?? []).map(Number));
@@ -106,7 +111,10 @@ async function main(): Promise<number> {
     );
     mkdirSync(cpuProfileDir, { recursive: true });
   }
-  const lab = new Lab(cpuProfileDir === undefined ? {} : { cpuProfileDir });
+  const lab = new Lab({
+    sqliteSynchronous,
+    ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }),
+  });
   const reports: ScenarioReport[] = [];
   const failed: number[] = [];
   try {
@@ -126,8 +134,6 @@ async function main(): Promise<number> {
   } finally {
     await lab.close();
   }
-  const levels = await lab.synchronousLevels();
-  progress(`SQLite synchronous level of the gateway's connections: ${JSON.stringify(levels)}`);
 
   const previous: Results | undefined =
     write && existsSync(RESULTS_FILE)
@@ -140,13 +146,17 @@ async function main(): Promise<number> {
     scenarios: { ...(previous?.scenarios ?? {}) },
   };
   const finishedAt = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  for (const report of reports) results.scenarios[String(report.id)] = { ...report, finishedAt };
+  for (const report of reports) {
+    results.scenarios[String(report.id)] = { ...report, finishedAt, sqliteSynchronous };
+  }
 
   const thisRun: Results = {
     machine,
     plan: plan.name,
     loadAtStart,
-    scenarios: Object.fromEntries(reports.map((r) => [String(r.id), { ...r, finishedAt }])),
+    scenarios: Object.fromEntries(
+      reports.map((r) => [String(r.id), { ...r, finishedAt, sqliteSynchronous }]),
+    ),
   };
   if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(thisRun, null, 2));
   if (write) {

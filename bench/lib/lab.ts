@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openSqliteDatabase } from '../../src/storage/sqlite/open-sqlite-database.js';
+import type { SqliteSynchronous } from '../../src/storage/sqlite/open-sqlite-database.js';
 import type { MintKind } from '../servers/ipc.js';
 import { OIDC_PUBLIC_CLIENT, OIDC_RESOURCE_SERVER } from './constants.js';
 import {
@@ -50,7 +50,6 @@ interface Store {
   minter: Minter;
   /** The port of the `all` gateway, whose URL is the issuer. */
   port: number;
-  synchronous: number;
 }
 
 const basic = (id: string, secret: string): string =>
@@ -63,9 +62,12 @@ export class Lab {
   readonly #masterKey = randomBytes(32).toString('base64');
   readonly #rsSecret = randomBytes(32).toString('base64url');
   readonly #cpuProfileDir: string | undefined;
+  /** SQLite's `synchronous` level, the same for the gateway and oidc-provider's SQLite adapter. */
+  readonly sqliteSynchronous: SqliteSynchronous;
 
-  constructor(options: { cpuProfileDir?: string } = {}) {
+  constructor(options: { cpuProfileDir?: string; sqliteSynchronous?: SqliteSynchronous } = {}) {
     this.#cpuProfileDir = options.cpuProfileDir;
+    this.sqliteSynchronous = options.sqliteSynchronous ?? 'full';
   }
 
   #tempDir(parent: string): string {
@@ -103,11 +105,7 @@ export class Lab {
           path.join(dir, 'gateway.db'),
           `http://127.0.0.1:${port}`,
         );
-        // The `synchronous` level a server's connection gets on this file.
-        const probe = openSqliteDatabase(fixture.databasePath);
-        const synchronous = Number(probe.pragma('synchronous', { simple: true }));
-        probe.close();
-        return { fixture, minter: createGatewayMinter(fixture), port, synchronous };
+        return { fixture, minter: createGatewayMinter(fixture), port };
       })();
       this.#stores.set(kind, store);
     }
@@ -137,6 +135,7 @@ export class Lab {
         BENCH_INTROSPECTION_CLIENT_ID: fixture.resourceServer.clientId,
         BENCH_INTROSPECTION_CLIENT_SECRET: fixture.resourceServer.clientSecret,
         BENCH_INTROSPECTION_CACHE_SECONDS: variant === 'mcp-nocache' ? '0' : '15',
+        BENCH_SQLITE_SYNCHRONOUS: this.sqliteSynchronous,
       };
       env.BENCH_SANDBOX_URL = (await this.sandbox()).url;
       // The introspecting roles ask the `all` process, which must be up first.
@@ -156,6 +155,7 @@ export class Lab {
           BENCH_OIDC_STORAGE: storage,
           BENCH_OIDC_DB: path.join(this.#tempDir(tmpdir()), 'oidc.db'),
           BENCH_RS_SECRET: this.#rsSecret,
+          BENCH_SQLITE_SYNCHRONOUS: this.sqliteSynchronous,
         },
         ...(this.#cpuProfileDir === undefined ? {} : { cpuProfileDir: this.#cpuProfileDir }),
       }),
@@ -189,13 +189,6 @@ export class Lab {
       introspectionAuthorization: basic(OIDC_RESOURCE_SERVER, this.#rsSecret),
       mint: (kind, count) => process.mint(kind, count),
     };
-  }
-
-  /** `synchronous` of the gateway's connection on each store, for the report. */
-  async synchronousLevels(): Promise<Partial<Record<GatewayStore, number>>> {
-    const levels: Partial<Record<GatewayStore, number>> = {};
-    for (const [kind, store] of this.#stores) levels[kind] = (await store).synchronous;
-    return levels;
   }
 
   async close(): Promise<void> {

@@ -47,7 +47,14 @@ export interface Results {
   plan: string;
   /** Load averages (1, 5, 15 min) before the benchmark started any process. */
   loadAtStart?: number[];
-  scenarios: Record<string, ScenarioReport & { finishedAt: string }>;
+  scenarios: Record<
+    string,
+    ScenarioReport & {
+      finishedAt: string;
+      /** SQLite's `synchronous` level on both sides (absent in runs before it was reported). */
+      sqliteSynchronous?: string;
+    }
+  >;
 }
 
 /** The generated block, from the latest report of each scenario. */
@@ -72,7 +79,7 @@ export function renderBlock(results: Results): string {
     lines.push(
       `### ${s.id}. ${s.title}`,
       '',
-      `_${s.finishedAt}, ${Math.round(s.seconds)} s; load average (1/5/15 min) ${loads(s.loadBefore)} before, ${loads(s.loadAfter)} after` +
+      `_${s.finishedAt}, ${Math.round(s.seconds)} s${s.sqliteSynchronous === undefined ? '' : `; SQLite \`synchronous = ${s.sqliteSynchronous.toUpperCase()}\` for the gateway and oidc-provider's SQLite adapter`}; load average (1/5/15 min) ${loads(s.loadBefore)} before, ${loads(s.loadAfter)} after` +
         (busy(s.loadBefore) || busy(s.loadAfter)
           ? ` — **others were using the machine too** (1-min load above ${m.cpus + 1} on ${m.cpus} cores): absolute numbers are pessimistic; ratios compare sides measured back to back._`
           : '._'),

@@ -43,6 +43,7 @@ const OPTIONS = z.object({
   BENCH_INTROSPECTION_CLIENT_ID: z.string().optional(),
   BENCH_INTROSPECTION_CLIENT_SECRET: z.string().optional(),
   BENCH_INTROSPECTION_CACHE_SECONDS: z.string().regex(/^\d+$/).default('15'),
+  BENCH_SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
 });
 
 async function main(): Promise<void> {
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     ROLE: options.BENCH_ROLE,
     MASTER_KEY: options.BENCH_MASTER_KEY,
+    SQLITE_SYNCHRONOUS: options.BENCH_SQLITE_SYNCHRONOUS,
     // The dance registers a client per iteration from one address.
     REGISTRATION_RATE_LIMIT: '1000000000',
     // The mcp role needs the introspection settings even when the benchmark

@@ -6,7 +6,7 @@
  *   thousands of tokens) before they are used, so this one has no cap;
  *   otherwise it follows the same rules (expiry on read, grant index).
  * - sqlite: one better-sqlite3 file with the gateway's connection settings
- *   (WAL, the same busy timeout, `synchronous = NORMAL`), prepared
+ *   (WAL, the same busy timeout, the same `synchronous` level), prepared
  *   statements, one row per model instance with its JSON payload, as
  *   oidc-provider's example database adapters do.
  * @see https://github.com/panva/node-oidc-provider/blob/main/example/my_adapter.js
@@ -103,14 +103,13 @@ interface Row {
 }
 
 /** An adapter over one SQLite file, shared by every model. */
-export function sqliteAdapter(file: string): AdapterFactory {
+export function sqliteAdapter(file: string, synchronous: 'full' | 'normal'): AdapterFactory {
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('journal_mode = WAL');
-  // What the gateway's connection runs with: better-sqlite3 builds SQLite
-  // with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, and the gateway opens a file that
-  // is already in WAL mode (bench/run.ts reports the value it observed).
-  db.pragma('synchronous = NORMAL');
+  // The level the gateway's connection runs with in the same run
+  // (SQLITE_SYNCHRONOUS, `--sqlite-synchronous`).
+  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.exec(`CREATE TABLE IF NOT EXISTS oidc_models (
     model TEXT NOT NULL, id TEXT NOT NULL, payload TEXT NOT NULL,
     grant_id TEXT, uid TEXT, user_code TEXT, expires_at INTEGER,

@@ -25,6 +25,7 @@ const OPTIONS = z.object({
   BENCH_OIDC_STORAGE: z.enum(['memory', 'sqlite']),
   BENCH_OIDC_DB: z.string().optional(),
   BENCH_RS_SECRET: z.string().min(32),
+  BENCH_SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
 });
 
 const ACCOUNT_ID = 'bench-user';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   let adapter: AdapterFactory;
   if (options.BENCH_OIDC_STORAGE === 'sqlite') {
     if (options.BENCH_OIDC_DB === undefined) throw new Error('sqlite storage needs BENCH_OIDC_DB');
-    adapter = sqliteAdapter(options.BENCH_OIDC_DB);
+    adapter = sqliteAdapter(options.BENCH_OIDC_DB, options.BENCH_SQLITE_SYNCHRONOUS);
   } else {
     adapter = memoryAdapter();
   }

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../crypto/random.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { Logger } from './logger.js';
 import type { GatewayEnv, PeerAddress } from './types.js';
@@ -16,7 +16,7 @@ export function requestContext(
 ): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const started = performance.now();
-    const requestId = randomBytes(12).toString('base64url');
+    const requestId = randomToken(12);
     c.set('requestId', requestId);
     c.set('ip', clientIp(c, peerAddress, trustProxy));
     await next();

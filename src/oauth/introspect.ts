@@ -28,6 +28,12 @@ export type IntrospectionResponse =
  * Answers whether a token is active, for a resource server that
  * authenticated with its credential. Revoked, expired, unknown tokens and
  * tokens of a revoked grant are all `{ active: false }` with nothing else.
+ *
+ * Only inactive answers are audited: a dead or unknown token presented to a
+ * resource server is worth a record; a live one is not news here, and its
+ * use is audited where it happens (`tool.called`, with the grant id this
+ * answer carries). This keeps introspection free of writes, as the MCP role
+ * may ask once per call.
  * @see RFC 7662 §2.1, §2.2
  */
 export async function introspectToken(
@@ -50,17 +56,25 @@ export async function introspectToken(
     found = await ctx.storage.tokens.findActive(tokenHash, kind, now);
     if (found !== undefined) break;
   }
-  await ctx.audit.record({
-    type: AUDIT_EVENT.introspection,
-    outcome: found === undefined ? 'failure' : 'success',
-    clientId: caller.clientId,
-    ...(found === undefined ? {} : { userId: found.token.userId, grantId: found.token.grantId }),
-    ...originFields(origin),
-    detail: { active: found !== undefined },
-  });
-  if (found === undefined) return { active: false };
+  const inactive = async (
+    reason: string,
+    holder?: { userId: string; grantId: string },
+  ): Promise<IntrospectionResponse> => {
+    await ctx.audit.record({
+      type: AUDIT_EVENT.introspection,
+      outcome: 'failure',
+      clientId: caller.clientId,
+      ...holder,
+      ...originFields(origin),
+      detail: { active: false, reason },
+    });
+    return { active: false };
+  };
+  if (found === undefined) return inactive('unknown, expired or revoked');
   const user = await ctx.storage.users.getById(found.token.userId);
-  if (user === undefined || user.disabled) return { active: false };
+  if (user === undefined || user.disabled) {
+    return inactive('user disabled', { userId: found.token.userId, grantId: found.token.grantId });
+  }
   return {
     active: true,
     scope: formatScopes(found.token.scopes),

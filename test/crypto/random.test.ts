@@ -5,8 +5,16 @@ describe('random values', () => {
   it('makes 256-bit tokens and prefixed ids, all distinct', () => {
     expect(randomToken()).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(randomId('grt')).toMatch(/^grt_[A-Za-z0-9_-]{22}$/);
+    // 1,000 tokens draw on the 4 KiB pool several times over.
     const tokens = new Set(Array.from({ length: 1_000 }, () => randomToken()));
     expect(tokens.size).toBe(1_000);
+    for (const token of tokens) expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('makes values larger than the pool, and odd sizes, at full length', () => {
+    expect(randomToken(5_000)).toHaveLength(Math.ceil((5_000 * 4) / 3));
+    expect(randomToken(12)).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(randomToken(1)).toMatch(/^[A-Za-z0-9_-]{2}$/);
   });
 
   it('makes time-ordered ids whose text sorts by time, whatever the magnitude', () => {

@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageAgent, signInAndConsent } from '../helpers/browser.js';
 import { createTestGateway, TEST_ISSUER, TEST_USER, type TestGateway } from '../helpers/gateway.js';
+import { AUDIT_EVENT } from '../../src/audit/audit-events.js';
 import { hashSecret } from '../../src/crypto/hash.js';
 import { randomId, randomToken } from '../../src/crypto/random.js';
 
@@ -127,17 +128,19 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
     expect(tokens.expires_in).toBe(3600);
     expect(tokens.refresh_token).toBeDefined();
 
-    const introspected = await oauth.processIntrospectionResponse(
-      as,
-      rsClient,
-      await oauth.introspectionRequest(
+    const introspect = async (token: string) =>
+      oauth.processIntrospectionResponse(
         as,
         rsClient,
-        oauth.ClientSecretBasic(rsSecret),
-        tokens.access_token,
-        options(),
-      ),
-    );
+        await oauth.introspectionRequest(
+          as,
+          rsClient,
+          oauth.ClientSecretBasic(rsSecret),
+          token,
+          options(),
+        ),
+      );
+    const introspected = await introspect(tokens.access_token);
     expect(introspected).toMatchObject({
       active: true,
       client_id: client.client_id,
@@ -146,6 +149,25 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
       aud: RESOURCE,
       iss: TEST_ISSUER,
     });
+    const introspectionEvents = async () =>
+      (await gw.storage.audit.tail(1_000)).filter((e) => e.type === AUDIT_EVENT.introspection);
+    // A live token's introspection writes nothing; its use is audited where it happens.
+    expect(await introspectionEvents()).toStrictEqual([]);
+    await gw.storage.users.setDisabled(TEST_USER.username, true);
+    try {
+      expect(await introspect(tokens.access_token)).toEqual({ active: false });
+    } finally {
+      await gw.storage.users.setDisabled(TEST_USER.username, false);
+    }
+    expect(await introspectionEvents()).toMatchObject([
+      {
+        outcome: 'failure',
+        clientId: rsClient.client_id,
+        userId: expect.any(String) as unknown,
+        grantId: expect.any(String) as unknown,
+        detail: { active: false, reason: 'user disabled' },
+      },
+    ]);
 
     const refreshed = await oauth.processRefreshTokenResponse(
       as,
@@ -172,19 +194,17 @@ describe('OAuth 2.1 flow with oauth4webapi (RFC 8414, 7591, 6749, 7636, 9207, 76
       ),
     );
     for (const token of [refreshed.access_token, tokens.access_token]) {
-      const after = await oauth.processIntrospectionResponse(
-        as,
-        rsClient,
-        await oauth.introspectionRequest(
-          as,
-          rsClient,
-          oauth.ClientSecretBasic(rsSecret),
-          token,
-          options(),
-        ),
-      );
-      expect(after).toEqual({ active: false });
+      expect(await introspect(token)).toEqual({ active: false });
     }
+    // Each inactive answer is audited, with the resource server that asked.
+    expect((await introspectionEvents()).slice(1)).toMatchObject([
+      {
+        outcome: 'failure',
+        clientId: rsClient.client_id,
+        detail: { active: false, reason: 'unknown, expired or revoked' },
+      },
+      { outcome: 'failure', clientId: rsClient.client_id },
+    ]);
   });
 
   for (const method of ['client_secret_basic', 'client_secret_post'] as const) {
