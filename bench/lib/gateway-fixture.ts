@@ -7,7 +7,7 @@
 import { UserService } from '../../src/accounts/users.js';
 import { SYSTEM_CLOCK } from '../../src/clock.js';
 import { hashSecret } from '../../src/crypto/hash.js';
-import { randomId, randomToken } from '../../src/crypto/random.js';
+import { randomId, randomToken, timeOrderedId } from '../../src/crypto/random.js';
 import { ALL_SCOPES } from '../../src/oauth/scopes.js';
 import { SqliteCodeRepository } from '../../src/storage/sqlite/code-repository.js';
 import { SqliteGrantRepository } from '../../src/storage/sqlite/grant-repository.js';
@@ -120,7 +120,7 @@ export function createGatewayMinter(fixture: GatewayFixture): Minter {
   };
 
   async function newGrant(now: number): Promise<string> {
-    const id = randomId('grt');
+    const id = timeOrderedId('grt', now);
     await grants.create({ ...base, id, createdAt: now, expiresAt: now + 90 * DAY_MS });
     return id;
   }
@@ -134,7 +134,7 @@ export function createGatewayMinter(fixture: GatewayFixture): Minter {
         codeHash: hashSecret(value),
         redirectUri: REDIRECT_URI,
         codeChallenge: CODE_CHALLENGE,
-        grantId: randomId('grt'),
+        grantId: timeOrderedId('grt', now),
         createdAt: now,
         expiresAt: now + 60_000,
       });

@@ -1,5 +1,5 @@
 import { hashSecret } from '../crypto/hash.js';
-import { randomId, randomToken } from '../crypto/random.js';
+import { randomToken, timeOrderedId } from '../crypto/random.js';
 import type { UserRecord } from '../storage/ports.js';
 import { AUDIT_EVENT } from '../audit/audit-events.js';
 import type { AuthorizationRequest } from './authorization-request.js';
@@ -23,7 +23,8 @@ export async function issueAuthorizationCode(
 ): Promise<string> {
   const code = randomToken();
   const now = ctx.clock.now();
-  const grantId = randomId('grt');
+  // Time-ordered: the grants table and the tokens' grant index then grow at their ends.
+  const grantId = timeOrderedId('grt', now);
   await ctx.storage.codes.save({
     codeHash: hashSecret(code),
     clientId: request.client.clientId,

@@ -25,6 +25,8 @@ export interface SandboxAppOptions {
   users: readonly SandboxUser[];
   faults: FaultInjector;
   requests: RecordedRequest[];
+  /** The newest records `requests` keeps (default `REQUEST_LOG_LIMIT`). */
+  requestLogLimit?: number;
   sleep: Sleep;
   /** Origin for `self` links; the request's own origin when absent. */
   baseUrl?: string;
@@ -39,7 +41,7 @@ export function createSandboxApp(options: SandboxAppOptions): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
   const baseUrl = options.baseUrl?.replace(/\/+$/, '');
 
-  app.use('*', requestLogMiddleware(options.requests));
+  app.use('*', requestLogMiddleware(options.requests, options.requestLogLimit));
   app.use('*', faultMiddleware(options.faults, deps.clock, options.sleep));
   app.use('*', async (c, next) => {
     c.set('base', baseUrl ?? new URL(c.req.url).origin);

@@ -32,6 +32,8 @@ export interface SandboxOptions {
   clock?: Clock;
   /** Origin used in `self` links; defaults to each request's origin. */
   baseUrl?: string;
+  /** The newest requests `requests` keeps; default 10,000 (older ones are dropped). */
+  requestLogLimit?: number;
   /** How fault delays wait; tests inject a controllable one. Defaults to a real timer. */
   sleep?: Sleep;
 }
@@ -41,7 +43,7 @@ export interface Sandbox {
   /** The seeded users, with email and API token for Basic auth. */
   users: SandboxUser[];
   faults: FaultInjector;
-  /** Every request received, oldest first, with credentials redacted. */
+  /** The requests received (the newest `requestLogLimit`), oldest first, with credentials redacted. */
   requests: RecordedRequest[];
   close(): void;
 }
@@ -64,6 +66,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     requests,
     sleep: options.sleep ?? REAL_SLEEP,
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    ...(options.requestLogLimit === undefined ? {} : { requestLogLimit: options.requestLogLimit }),
   });
   return {
     app,

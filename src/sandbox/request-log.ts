@@ -22,8 +22,17 @@ export interface RecordedRequest {
 
 const REDACTED_HEADERS = new Set(['cookie', 'proxy-authorization']);
 
-/** Appends a redacted record of each request (and, afterwards, its status) to `log`. */
-export function requestLogMiddleware(log: RecordedRequest[]): MiddlewareHandler {
+/** How many records the log keeps by default: the sandbox may run for days inside `serve`. */
+export const REQUEST_LOG_LIMIT = 10_000;
+
+/**
+ * Appends a redacted record of each request (and, afterwards, its status) to
+ * `log`, dropping the oldest records beyond `limit`.
+ */
+export function requestLogMiddleware(
+  log: RecordedRequest[],
+  limit = REQUEST_LOG_LIMIT,
+): MiddlewareHandler {
   return async (c, next) => {
     const url = new URL(c.req.url);
     const headers: Record<string, string> = {};
@@ -43,6 +52,7 @@ export function requestLogMiddleware(log: RecordedRequest[]): MiddlewareHandler 
       record.body = await c.req.raw.clone().text();
     }
     log.push(record);
+    if (log.length > limit) log.splice(0, log.length - limit);
     await next();
     record.status = c.res.status;
   };
