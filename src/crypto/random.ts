@@ -13,6 +13,10 @@ let offset = 0;
  * used.
  */
 function randomText(bytes: number): string {
+  // A fractional or negative size would move `offset` back over used (zeroed) bytes.
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new RangeError('the number of random bytes must be a positive integer');
+  }
   if (bytes > POOL_BYTES) return randomBytes(bytes).toString('base64url');
   if (offset + bytes > pool.length) {
     pool = randomBytes(POOL_BYTES);

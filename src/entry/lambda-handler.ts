@@ -9,8 +9,9 @@ import type {
   Context,
 } from 'aws-lambda';
 /* eslint-disable @typescript-eslint/no-deprecated -- `hono/aws-lambda` is
-   deprecated in favour of the separate `@hono/aws-lambda` package, which is not
-   a dependency yet; it is the same adapter, and moving is an import change. */
+   deprecated in favour of a separate `@hono/aws-lambda` package, which the npm
+   registry did not have (404, checked 2026-11-27); it is the same adapter, and
+   moving is an import change once it is published. */
 import { handle, type LambdaEvent as HonoLambdaEvent } from 'hono/aws-lambda';
 import { z } from 'zod';
 import type { GatewayApp, PeerAddress } from '../http/types.js';

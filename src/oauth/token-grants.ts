@@ -1,6 +1,11 @@
 import { AUDIT_EVENT } from '../audit/audit-events.js';
 import { hashSecret } from '../crypto/hash.js';
-import type { ClientRecord, GrantRecord } from '../storage/ports.js';
+import {
+  ConflictError,
+  type AuthorizationCodeRecord,
+  type ClientRecord,
+  type GrantRecord,
+} from '../storage/ports.js';
 import { originFields, type OAuthContext, type RequestOrigin } from './context.js';
 import { OAuthError } from './errors.js';
 import { mintTokens, type TokenResponse } from './issue-tokens.js';
@@ -41,7 +46,7 @@ export async function redeemAuthorizationCode(
 
   const result = await ctx.storage.codes.consume(hashSecret(code), now);
   if (result.status === 'replayed') {
-    await ctx.storage.grants.revoke(result.code.grantId, now, 'authorization code replayed');
+    await revokeReplayedGrant(ctx, result.code, now);
     await ctx.audit.record({
       type: AUDIT_EVENT.codeReplayed,
       outcome: 'failure',
@@ -91,9 +96,19 @@ export async function redeemAuthorizationCode(
     expiresAt: now + ctx.lifetimes.grantSeconds * 1000,
   };
   const minted = mintTokens(ctx, grant, grant.scopes, mayRefresh(client));
-  // Issued together, so a store that groups writes commits them together; the
-  // tokens are unusable until their grant exists (findActive joins it).
-  await Promise.all([ctx.storage.grants.create(grant), ctx.storage.tokens.save(minted.records)]);
+  // Issued together, so a store that groups writes commits them in one
+  // transaction. The grant comes first: in SQLite each write runs as it is
+  // called, and the tokens' foreign key needs the grant. Where writes run in
+  // parallel (DynamoDB), tokens are unusable until their grant exists, and
+  // are never handed out if it is not created.
+  const created = ctx.storage.grants.create(grant).catch((error: unknown) => {
+    // A replay of this code got in first and left the grant revoked in advance.
+    if (error instanceof ConflictError) {
+      throw new OAuthError('invalid_grant', 'authorization code was already used');
+    }
+    throw error;
+  });
+  await Promise.all([created, ctx.storage.tokens.save(minted.records)]);
   // Audited once the tokens are stored, never before.
   await Promise.all([
     ctx.audit.record({
@@ -199,6 +214,39 @@ export async function refreshTokens(
     detail: { scope: formatScopes(scopes) },
   });
   return minted.response;
+}
+
+/**
+ * Revokes the grant of a replayed code, also when the code's first
+ * redemption (another request, maybe another process) has not created that
+ * grant yet: a revoked grant is then created in its place, so the first
+ * redemption's own `create` fails and it issues nothing.
+ * @see RFC 6749 §4.1.2 (SHOULD revoke all tokens previously issued based on that code)
+ */
+async function revokeReplayedGrant(
+  ctx: OAuthContext,
+  code: AuthorizationCodeRecord,
+  now: number,
+): Promise<void> {
+  const reason = 'authorization code replayed';
+  if (await ctx.storage.grants.revoke(code.grantId, now, reason)) return;
+  try {
+    await ctx.storage.grants.create({
+      id: code.grantId,
+      userId: code.userId,
+      clientId: code.clientId,
+      scopes: code.scopes,
+      resource: code.resource,
+      createdAt: now,
+      expiresAt: now,
+      revokedAt: now,
+      revokedReason: reason,
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // The first redemption created it meanwhile.
+    await ctx.storage.grants.revoke(code.grantId, now, reason);
+  }
 }
 
 /** A disabled or deleted user gets no new tokens, whatever the client holds. */

@@ -17,6 +17,10 @@ describe('random values', () => {
     expect(randomToken(1)).toMatch(/^[A-Za-z0-9_-]{2}$/);
   });
 
+  it.each([0, -1, 1.5, Number.NaN])('refuses %s bytes', (bytes) => {
+    expect(() => randomToken(bytes)).toThrow(RangeError);
+  });
+
   it('makes time-ordered ids whose text sorts by time, whatever the magnitude', () => {
     const times = [0, 1, 35, 36, 1_000, Date.UTC(2026, 10, 27), Date.UTC(2026, 10, 27) + 1, 9e12];
     const ids = times.map((at) => timeOrderedId('aud', at));

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputValue, PageAgent } from '../helpers/browser.js';
 import { createTestGateway, TEST_ISSUER, type TestGateway } from '../helpers/gateway.js';
+import { hashSecret } from '../../src/crypto/hash.js';
+import { ConflictError } from '../../src/storage/ports.js';
 import {
   approve,
   authorizeUrl,
@@ -256,7 +258,7 @@ describe('POST /token — authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6)'
     expect((await json(refresh)).error).toBe('invalid_grant');
   });
 
-  it('lets at most one of 10 parallel redemptions of one code win', async () => {
+  it('lets at most one of 10 parallel redemptions of one code win, and revokes what it got', async () => {
     const { code, pkce } = await obtainCode(agent, clientId);
     const responses = await Promise.all(
       Array.from({ length: 10 }, () => redeem(gw, clientId, code, pkce.verifier)),
@@ -264,6 +266,73 @@ describe('POST /token — authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6)'
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200).length).toBe(1);
     expect(statuses.filter((s) => s === 400).length).toBe(9);
+    // The nine replays revoke the grant of the one that won.
+    const winner = await json(responses[statuses.indexOf(200)] as Response);
+    const refresh = await tokenRequest(gw, {
+      grant_type: 'refresh_token',
+      client_id: clientId,
+      refresh_token: String(winner.refresh_token),
+    });
+    expect((await json(refresh)).error).toBe('invalid_grant');
+    const access = hashSecret(String(winner.access_token));
+    expect(await gw.storage.tokens.findActive(access, 'access', gw.clock.now())).toBeUndefined();
+  });
+
+  it('revokes the grant of a replayed code before its first redemption has created it', async () => {
+    const { code, pkce } = await obtainCode(agent, clientId);
+    // The first redemption (say, in another process) has claimed the code
+    // and is about to create its grant.
+    const claimed = await gw.storage.codes.consume(hashSecret(code), gw.clock.now());
+    if (claimed.status !== 'ok') throw new Error('the code should be claimable');
+    const replay = await redeem(gw, clientId, code, pkce.verifier);
+    expect((await json(replay)).error).toBe('invalid_grant');
+    expect(await gw.storage.grants.get(claimed.code.grantId)).toMatchObject({
+      id: claimed.code.grantId,
+      revokedReason: 'authorization code replayed',
+    });
+    // So the first redemption cannot create it, and issues nothing.
+    await expect(
+      gw.storage.grants.create({
+        id: claimed.code.grantId,
+        userId: claimed.code.userId,
+        clientId,
+        scopes: claimed.code.scopes,
+        resource: claimed.code.resource,
+        createdAt: gw.clock.now(),
+        expiresAt: gw.clock.now() + 3_600_000,
+      }),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('issues nothing for a code whose replay revoked its grant in advance', async () => {
+    const { code, pkce } = await obtainCode(agent, clientId);
+    const db = new Database(gw.databasePath, { readonly: true });
+    const row = db
+      .prepare<[string], { grant_id: string }>(
+        'SELECT grant_id FROM authorization_codes WHERE code_hash = ?',
+      )
+      .get(hashSecret(code));
+    db.close();
+    if (row === undefined) throw new Error('the code should be stored');
+    // What a replay that ran ahead of this redemption left behind.
+    const now = gw.clock.now();
+    await gw.storage.grants.create({
+      id: row.grant_id,
+      userId: 'usr_any',
+      clientId,
+      scopes: [],
+      resource: `${TEST_ISSUER}/mcp`,
+      createdAt: now,
+      expiresAt: now,
+      revokedAt: now,
+      revokedReason: 'authorization code replayed',
+    });
+    const response = await redeem(gw, clientId, code, pkce.verifier);
+    expect(response.status).toBe(400);
+    expect(await json(response)).toMatchObject({
+      error: 'invalid_grant',
+      error_description: 'authorization code was already used',
+    });
   });
 
   it('refuses a code redeemed by another client', async () => {
@@ -488,7 +557,6 @@ describe('storage at rest', () => {
       expect(text.includes(s)).toBe(false);
     }
     // And the scan would have caught one: the hash of the access token is there.
-    const { hashSecret } = await import('../../src/crypto/hash.js');
     expect(text.includes(hashSecret(String(tokens.access_token)))).toBe(true);
   });
 });

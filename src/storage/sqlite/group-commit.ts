@@ -61,15 +61,19 @@ export class GroupCommit {
   readonly #db: Database.Database;
   #waiters: Waiter[] = [];
   #scheduled: NodeJS.Immediate | undefined;
+  /** A failed COMMIT whose ROLLBACK failed too: the open transaction must never commit. */
+  #poisoned = false;
 
   constructor(db: Database.Database) {
     this.#db = db;
   }
 
   /**
-   * Runs `work` (synchronous driver calls that write) in the current batch
-   * and settles once the batch is committed: with `work`'s result, or with
-   * its error (a uniqueness violation as `ConflictError`).
+   * Runs `work` (synchronous driver calls that write) in the current batch.
+   * Its promise resolves with `work`'s result once the batch has committed,
+   * or rejects with `BatchRolledBackError` if the batch is lost. When `work`
+   * itself fails, the promise rejects at once with its error (a uniqueness
+   * violation as `ConflictError`), and nothing of it is kept.
    */
   write<T>(work: () => T): Promise<T> {
     try {
@@ -107,8 +111,21 @@ export class GroupCommit {
   }
 
   #begin(): void {
-    if (this.#scheduled !== undefined) return;
+    if (this.#scheduled !== undefined) {
+      if (this.#db.inTransaction && !this.#poisoned) return;
+      // The batch's transaction ended without a COMMIT from here (SQLite
+      // rolled it back after a failed read, say): reject its writes first.
+      this.flush();
+    }
     GroupCommit.flushAll();
+    if (this.#db.inTransaction) {
+      // Left open by a failed commit whose rollback failed too: its writes
+      // were rejected, so it is rolled back, never committed. If that fails
+      // again, this write fails with it.
+      this.#db.exec('ROLLBACK');
+      this.#poisoned = false;
+      GroupCommit.#open.delete(this);
+    }
     this.#db.exec('BEGIN IMMEDIATE');
     GroupCommit.#open.add(this);
     this.#scheduled = setImmediate(() => {
@@ -118,21 +135,41 @@ export class GroupCommit {
   }
 
   #commit(): void {
-    if (this.#waiters.length === 0 && !this.#db.inTransaction) return;
-    try {
-      if (this.#db.inTransaction) this.#db.exec('COMMIT');
-    } catch (error) {
-      if (this.#db.inTransaction) {
-        try {
-          this.#db.exec('ROLLBACK');
-        } catch {
-          // The rollback error adds nothing to the commit error reported below.
-        }
+    if (!this.#db.inTransaction) {
+      this.#poisoned = false;
+      // No batch, or its transaction ended without us: then its writes are lost.
+      if (this.#waiters.length > 0) {
+        this.#settle(new BatchRolledBackError(new Error('the transaction ended before COMMIT')));
+      } else {
+        GroupCommit.#open.delete(this);
       }
+      return;
+    }
+    if (this.#poisoned) {
+      this.#rollback();
+      this.#settle(new BatchRolledBackError(new Error('an earlier COMMIT failed')));
+      return;
+    }
+    try {
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#rollback();
       this.#settle(new BatchRolledBackError(error));
       return;
     }
     this.#settle(undefined);
+  }
+
+  /** Rolls the open transaction back; if that fails, marks it never to be committed. */
+  #rollback(): void {
+    if (!this.#db.inTransaction) return;
+    try {
+      this.#db.exec('ROLLBACK');
+      this.#poisoned = false;
+    } catch {
+      // Reported through the waiters' BatchRolledBackError; the next write retries it.
+      this.#poisoned = true;
+    }
   }
 
   #settle(error: Error | undefined): void {

@@ -104,6 +104,23 @@ describe('GroupCommit', () => {
     expect(committedKeys()).toStrictEqual(['next']);
   });
 
+  it('rejects the writes of a batch whose transaction ended outside it (e.g. a failed read)', async () => {
+    const lost = writer.write(insert('lost'));
+    db.exec('ROLLBACK'); // what SQLite does itself when a read on this connection hits an I/O error
+    const next = writer.write(insert('next'));
+    await expect(lost).rejects.toBeInstanceOf(BatchRolledBackError);
+    await expect(next).resolves.toBe(1);
+    expect(committedKeys()).toStrictEqual(['next']);
+  });
+
+  it('never commits a transaction it finds left open; it rolls it back first', async () => {
+    // What a failed COMMIT whose ROLLBACK also failed would leave behind.
+    db.exec('BEGIN');
+    db.prepare("INSERT INTO items VALUES ('rejected-before', NULL)").run();
+    await writer.write(insert('fresh'));
+    expect(committedKeys()).toStrictEqual(['fresh']);
+  });
+
   it('commits on flush() without waiting for the turn to end', () => {
     void writer.write(insert('now'));
     writer.flush();
