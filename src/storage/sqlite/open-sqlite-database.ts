@@ -5,7 +5,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { GroupCommit } from './group-commit.js';
 import { applyMigrations } from './migrations.js';
 
 /** How long a writer waits for another connection's write lock before failing. */
@@ -57,9 +56,7 @@ export function openSqliteDatabase(
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('foreign_keys = ON');
     // Migrate (or refuse a newer file) before switching the journal mode, so
-    // a refused file is left exactly as it was found. A batch another
-    // connection of this process holds open would block the migration.
-    GroupCommit.flushAll();
+    // a refused file is left exactly as it was found.
     applyMigrations(db);
     db.pragma('journal_mode = WAL');
     // Set explicitly: left alone, it would depend on whether this connection

@@ -27,7 +27,7 @@ export interface SqliteStorageOptions {
 /**
  * Opens a SQLite file as `Storage`, every port backed by statements prepared
  * once here. Writes are group-committed (see `group-commit.ts`): each write
- * settles once the transaction holding it has committed. Throws `SchemaTooNewError` for a file written by a newer gateway.
+ * resolves once the transaction holding it has committed. Throws `SchemaTooNewError` for a file written by a newer gateway.
  * @see https://www.sqlite.org/wal.html
  */
 export function openSqliteStorage(options: SqliteStorageOptions): Storage {

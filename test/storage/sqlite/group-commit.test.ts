@@ -46,19 +46,37 @@ describe('GroupCommit', () => {
   });
 
   it('commits the writes of one turn in one transaction, and settles each only after the commit', async () => {
-    const settledWhileVisible: boolean[] = [];
+    const seenAtSettle: string[][] = [];
     const writes = ['a', 'b', 'c'].map((key) =>
       writer.write(insert(key)).then((changes) => {
-        settledWhileVisible.push(committedKeys().includes(key));
+        seenAtSettle.push(committedKeys());
         return changes;
       }),
     );
-    expect(db.inTransaction).toBe(true);
+    // Nothing runs before the turn ends, and no transaction is held meanwhile.
+    expect(db.inTransaction).toBe(false);
     expect(committedKeys()).toStrictEqual([]);
     expect(await Promise.all(writes)).toStrictEqual([1, 1, 1]);
-    expect(settledWhileVisible).toStrictEqual([true, true, true]);
+    // Each write settled with all three committed: one transaction, committed first.
+    expect(seenAtSettle).toStrictEqual([
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+    ]);
     expect(db.inTransaction).toBe(false);
-    expect(committedKeys()).toStrictEqual(['a', 'b', 'c']);
+  });
+
+  it('runs the writes of a turn in the order they were asked for', async () => {
+    const order: string[] = [];
+    await Promise.all(
+      ['x', 'y', 'z'].map((key) =>
+        writer.write(() => {
+          order.push(key);
+          return insert(key)();
+        }),
+      ),
+    );
+    expect(order).toStrictEqual(['x', 'y', 'z']);
   });
 
   it('rejects only the write that failed; the rest of its batch commits', async () => {
@@ -96,21 +114,33 @@ describe('GroupCommit', () => {
       db.exec('ROLLBACK'); // what SQLite does itself on SQLITE_FULL or an I/O error
       throw new Error('disk I/O error');
     });
+    const notRun = writer.write(insert('not-run'));
     await expect(first).rejects.toBeInstanceOf(BatchRolledBackError);
     await expect(abandoning).rejects.toThrow('disk I/O error');
+    await expect(notRun).rejects.toBeInstanceOf(BatchRolledBackError);
     await nextTurn();
     expect(committedKeys()).toStrictEqual([]);
     await writer.write(insert('next'));
     expect(committedKeys()).toStrictEqual(['next']);
   });
 
-  it('rejects the writes of a batch whose transaction ended outside it (e.g. a failed read)', async () => {
-    const lost = writer.write(insert('lost'));
-    db.exec('ROLLBACK'); // what SQLite does itself when a read on this connection hits an I/O error
-    const next = writer.write(insert('next'));
-    await expect(lost).rejects.toBeInstanceOf(BatchRolledBackError);
-    await expect(next).resolves.toBe(1);
-    expect(committedKeys()).toStrictEqual(['next']);
+  it('rejects every write of a batch when BEGIN fails, and runs none of them', async () => {
+    // Another connection holds the write lock past the busy timeout (0 here).
+    db.pragma('busy_timeout = 0');
+    const holder = new Database(dir.file('batch.db'));
+    holder.exec('BEGIN IMMEDIATE');
+    const ran: string[] = [];
+    const results = await Promise.allSettled([
+      writer.write(() => ran.push('a')),
+      writer.write(() => ran.push('b')),
+    ]);
+    holder.exec('ROLLBACK');
+    holder.close();
+    expect(results.map((r) => r.status)).toStrictEqual(['rejected', 'rejected']);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/locked|busy/i);
+    expect(ran).toStrictEqual([]);
+    await writer.write(insert('later'));
+    expect(committedKeys()).toStrictEqual(['later']);
   });
 
   it('never commits a transaction it finds left open; it rolls it back first', async () => {
@@ -154,13 +184,13 @@ describe('GroupCommit across connections of one process', () => {
     dir.remove();
   });
 
-  it("commits another connection's open batch before writing, instead of waiting on its lock", async () => {
+  it('lets two connections of one process write in the same turn without waiting on each other', async () => {
     const first = openSqliteStorage({ path: dir.file('shared.db') });
     const second = openSqliteStorage({ path: dir.file('shared.db') });
     const a = aGrant();
     const b = aGrant();
-    // Both writes in one turn: without the flush, the second connection would
-    // wait for a lock only this thread can release, and fail with SQLITE_BUSY.
+    // A batch holds the write lock only while it runs, never across turns, so
+    // the second connection never waits for a lock only this thread could release.
     await Promise.all([first.grants.create(a), second.grants.create(b)]);
     expect(await second.grants.get(a.id)).toStrictEqual(a);
     expect(await first.grants.get(b.id)).toStrictEqual(b);
@@ -168,14 +198,16 @@ describe('GroupCommit across connections of one process', () => {
     await second.close();
   });
 
-  it('opens (and migrates) a file while another connection of the process has a batch open', async () => {
+  it('opens (and migrates) a file while another connection of the process has writes queued', async () => {
     const first = openSqliteStorage({ path: dir.file('open.db') });
     const grant = aGrant();
     const pending = first.grants.create(grant);
     const db = openSqliteDatabase(dir.file('open.db'));
+    // Queued, not yet run: nothing uncommitted is ever visible.
+    expect(db.prepare('SELECT id FROM grants').all()).toStrictEqual([]);
+    await pending;
     expect(db.prepare('SELECT id FROM grants').all()).toStrictEqual([{ id: grant.id }]);
     db.close();
-    await pending;
     await first.close();
   });
 
