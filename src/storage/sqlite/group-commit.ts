@@ -22,10 +22,13 @@
  * - Atomic `consume…`/`rotate…` decisions are still made by one statement
  *   (or savepoint) under the write lock, so one caller wins across
  *   processes.
- * - A `work` that throws is undone by SQLite alone (a statement rolls back
- *   on error; multi-statement work uses better-sqlite3 transaction
- *   functions, which become savepoints here) and rejects only its own
- *   promise; the rest of its batch commits.
+ * - A `work` that throws rejects only its own promise; the rest of its
+ *   batch commits. What it wrote is undone when the failure is SQLite's (a
+ *   statement rolls back on error; the repositories' multi-statement work
+ *   uses better-sqlite3 transaction functions, which become savepoints
+ *   here). A `work` must not catch a SQLite error and go on, nor throw
+ *   after a statement succeeded: that statement would stay, as it would
+ *   have in autocommit.
  * - If SQLite abandons the whole transaction (I/O error, disk full), or
  *   `COMMIT` fails, every write of the batch is rejected and nothing of it
  *   is kept. A transaction found open at the start of a batch (left by a
@@ -56,6 +59,8 @@ export class GroupCommit {
   readonly #db: Database.Database;
   #queue: Queued[] = [];
   #scheduled: NodeJS.Immediate | undefined;
+  /** True while a batch runs: a `flush()` from inside it must not start another. */
+  #running = false;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -77,8 +82,13 @@ export class GroupCommit {
     });
   }
 
-  /** Runs and commits the queued writes now (before closing the connection). */
+  /**
+   * Runs and commits the queued writes now (before closing the connection).
+   * Called from inside a batch (by a `work`), it does nothing: that batch
+   * commits when it ends, and writes queued meanwhile run in the next one.
+   */
   flush(): void {
+    if (this.#running) return;
     if (this.#scheduled !== undefined) {
       clearImmediate(this.#scheduled);
       this.#scheduled = undefined;
@@ -90,6 +100,15 @@ export class GroupCommit {
     const batch = this.#queue;
     this.#queue = [];
     if (batch.length === 0) return;
+    this.#running = true;
+    try {
+      this.#runBatch(batch);
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  #runBatch(batch: Queued[]): void {
     try {
       // Left open by a failed rollback: what it holds was already rejected.
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
@@ -102,19 +121,21 @@ export class GroupCommit {
     const done: { queued: Queued; value: unknown }[] = [];
     const failed: { queued: Queued; error: Error }[] = [];
     for (const [index, queued] of batch.entries()) {
+      let cause: unknown;
       try {
         done.push({ queued, value: queued.work() });
       } catch (error) {
+        cause = error;
         failed.push({ queued, error: translateSqliteError(error) });
-        if (!this.#db.inTransaction) {
-          // SQLite abandoned the transaction: the writes before this one are
-          // gone, and the ones after it are not run.
-          const lost = new BatchRolledBackError(error);
-          for (const d of done) d.queued.reject(lost);
-          for (const f of failed) f.queued.reject(f.error);
-          for (const rest of batch.slice(index + 1)) rest.reject(lost);
-          return;
-        }
+      }
+      if (!this.#db.inTransaction) {
+        // SQLite abandoned the transaction: the writes so far are gone, and
+        // the ones after are not run.
+        const lost = new BatchRolledBackError(cause ?? new Error('the transaction ended early'));
+        for (const d of done) d.queued.reject(lost);
+        for (const f of failed) f.queued.reject(f.error);
+        for (const rest of batch.slice(index + 1)) rest.reject(lost);
+        return;
       }
     }
     try {

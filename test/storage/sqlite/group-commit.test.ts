@@ -151,6 +151,36 @@ describe('GroupCommit', () => {
     expect(committedKeys()).toStrictEqual(['fresh']);
   });
 
+  it('notices a transaction that ended under a work that did not throw', async () => {
+    const first = writer.write(insert('lost'));
+    const swallowing = writer.write(() => {
+      db.exec('ROLLBACK'); // an abandoning SQLite error, caught and ignored by the work
+      return 0;
+    });
+    const notRun = writer.write(insert('not-run'));
+    for (const write of [first, swallowing, notRun]) {
+      await expect(write).rejects.toBeInstanceOf(BatchRolledBackError);
+    }
+    expect(committedKeys()).toStrictEqual([]);
+  });
+
+  it('ignores flush() from inside a batch; writes queued by a work run in the next batch', async () => {
+    let nested: Promise<number> | undefined;
+    const results = await Promise.all([
+      writer.write(insert('a')),
+      writer.write(() => {
+        nested = writer.write(insert('nested'));
+        writer.flush();
+        return insert('b')();
+      }),
+      writer.write(insert('c')),
+    ]);
+    expect(results).toStrictEqual([1, 1, 1]);
+    expect(committedKeys()).toStrictEqual(['a', 'b', 'c']);
+    expect(await nested).toBe(1);
+    expect(committedKeys()).toStrictEqual(['a', 'b', 'c', 'nested']);
+  });
+
   it('commits on flush() without waiting for the turn to end', () => {
     void writer.write(insert('now'));
     writer.flush();
@@ -209,6 +239,12 @@ describe('GroupCommit across connections of one process', () => {
     expect(db.prepare('SELECT id FROM grants').all()).toStrictEqual([{ id: grant.id }]);
     db.close();
     await first.close();
+  });
+
+  it('refuses a write after the storage closed', async () => {
+    const storage = openSqliteStorage({ path: dir.file('closed.db') });
+    await storage.close();
+    await expect(storage.grants.create(aGrant())).rejects.toThrow(/not open/);
   });
 
   it('keeps a write that was not awaited when the storage closes', async () => {
