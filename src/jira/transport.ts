@@ -16,9 +16,10 @@ import {
   REAL_SLEEP,
   type Sleep,
 } from './retry.js';
+import { GATEWAY_VERSION } from '../version.js';
 
 /** Sent as `User-Agent`; identifies the gateway, never the MCP client. */
-export const DEFAULT_USER_AGENT = 'jira-mcp-gateway/0.1.0';
+export const DEFAULT_USER_AGENT = `jira-mcp-gateway/${GATEWAY_VERSION}`;
 
 export interface JiraTransportOptions {
   credentials: JiraCredentialsProvider;

@@ -16,6 +16,7 @@ import { availableTools } from './tools/catalog.js';
 import { createProjectAllowList } from './tools/project-allow-list.js';
 import { ToolUsageError, type JiraTool, type ToolContext } from './tools/tool-definition.js';
 import type { VerifiedToken } from './token-verifier.js';
+import { GATEWAY_VERSION } from '../version.js';
 
 /** Protocol revisions `/mcp` speaks, newest first (the SDK counter-offers the first). */
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
@@ -24,7 +25,7 @@ export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
   '2025-03-26',
 ];
 
-export const SERVER_INFO = { name: 'jira-mcp-gateway', version: '0.1.0' } as const;
+export const SERVER_INFO = { name: 'jira-mcp-gateway', version: GATEWAY_VERSION } as const;
 
 export type ToolSettings = Pick<Config, 'jiraProjects' | 'readOnly' | 'enabledTools'>;
 
