@@ -98,9 +98,9 @@ export async function redeemAuthorizationCode(
   const minted = mintTokens(ctx, grant, grant.scopes, mayRefresh(client));
   // Issued together, so a store that groups writes commits them in one
   // transaction. The grant comes first: SQLite runs queued writes in the
-  // order they were asked for, and the tokens' foreign key needs the grant. Where writes run in
-  // parallel (DynamoDB), tokens are unusable until their grant exists, and
-  // are never handed out if it is not created.
+  // order they were asked for, and the tokens' foreign key needs the grant.
+  // Where writes run in parallel (DynamoDB), tokens are unusable until their
+  // grant exists, and are never handed out if it is not created.
   const created = ctx.storage.grants.create(grant).catch((error: unknown) => {
     // A replay of this code got in first and left the grant revoked in advance.
     if (error instanceof ConflictError) {

@@ -49,8 +49,8 @@ function toEvent(row: AuditRow): AuditEvent {
 export class SqliteAuditRepository implements AuditRepository {
   readonly #insert;
   readonly #tail;
-
   readonly #writer: GroupCommit;
+
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     this.#insert = db.prepare<[AuditRow]>(

@@ -84,8 +84,8 @@ export class SqliteClientRepository implements ClientRepository {
   readonly #get;
   readonly #all;
   readonly #delete;
-
   readonly #writer: GroupCommit;
+
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     this.#insert = db.prepare<[ClientRow]>(

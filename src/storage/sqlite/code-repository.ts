@@ -47,8 +47,8 @@ export class SqliteCodeRepository implements AuthorizationCodeRepository {
   readonly #insert;
   readonly #claim;
   readonly #get;
-
   readonly #writer: GroupCommit;
+
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     this.#insert = db.prepare<[CodeRow]>(

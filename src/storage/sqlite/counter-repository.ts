@@ -13,8 +13,8 @@ export class SqliteCounterRepository implements CounterRepository {
   readonly #increment;
   readonly #get;
   readonly #reset;
-
   readonly #writer: GroupCommit;
+
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     // One upsert, so concurrent increments (from any process) never lose a count.

@@ -16,8 +16,8 @@ export class SqliteGrantRepository implements GrantRepository {
   readonly #byUser;
   readonly #all;
   readonly #revoke;
-
   readonly #writer: GroupCommit;
+
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     this.#insert = db.prepare<[GrantRow]>(

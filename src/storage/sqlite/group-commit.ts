@@ -132,9 +132,8 @@ export class GroupCommit {
         // SQLite abandoned the transaction: the writes so far are gone, and
         // the ones after are not run.
         const lost = new BatchRolledBackError(cause ?? new Error('the transaction ended early'));
-        for (const d of done) d.queued.reject(lost);
-        for (const f of failed) f.queued.reject(f.error);
         for (const rest of batch.slice(index + 1)) rest.reject(lost);
+        settle(done, failed, lost);
         return;
       }
     }
@@ -146,12 +145,25 @@ export class GroupCommit {
       } catch {
         // The next batch rolls it back before it begins.
       }
-      const lost = new BatchRolledBackError(error);
-      for (const d of done) d.queued.reject(lost);
-      for (const f of failed) f.queued.reject(f.error);
+      settle(done, failed, new BatchRolledBackError(error));
       return;
     }
-    for (const d of done) d.queued.resolve(d.value);
-    for (const f of failed) f.queued.reject(f.error);
+    settle(done, failed, undefined);
   }
+}
+
+/**
+ * Settles a batch's writes: each failed one with its own error; the others
+ * with their results, or with `lost` when the batch did not commit.
+ */
+function settle(
+  done: readonly { queued: Queued; value: unknown }[],
+  failed: readonly { queued: Queued; error: Error }[],
+  lost: BatchRolledBackError | undefined,
+): void {
+  for (const d of done) {
+    if (lost === undefined) d.queued.resolve(d.value);
+    else d.queued.reject(lost);
+  }
+  for (const f of failed) f.queued.reject(f.error);
 }

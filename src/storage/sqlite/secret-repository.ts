@@ -17,8 +17,8 @@ export class SqliteSecretRepository implements SecretRepository {
   readonly #upsert;
   readonly #get;
   readonly #delete;
-
   readonly #writer: GroupCommit;
+
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     this.#upsert = db.prepare<[SecretRow]>(

@@ -31,8 +31,8 @@ export class SqliteSessionRepository implements SessionRepository {
   readonly #get;
   readonly #delete;
   readonly #deleteByUser;
-
   readonly #writer: GroupCommit;
+
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     this.#insert = db.prepare<[SessionRow]>(

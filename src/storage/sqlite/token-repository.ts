@@ -46,8 +46,8 @@ export class SqliteTokenRepository implements TokenRepository {
   readonly #revoke;
   readonly #byGrant;
   readonly #rotate;
-
   readonly #writer: GroupCommit;
+
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     const insert = db.prepare<[TokenRow]>(

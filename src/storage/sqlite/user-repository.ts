@@ -36,8 +36,8 @@ export class SqliteUserRepository implements UserRepository {
   readonly #setDisabled;
   readonly #setPasswordHash;
   readonly #count;
-
   readonly #writer: GroupCommit;
+
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     this.#insert = db.prepare<[UserRow]>(
