@@ -133,6 +133,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_by_user ON sessions (user_id);
     `,
   },
+  // Steps 3-5 are reserved while three changes land in parallel; each is
+  // replaced by its real step (an unused reservation becomes a no-op step).
+  {
+    description: 'RESERVED-3 refresh-token successors',
+    sql: ``,
+  },
+  {
+    description: 'RESERVED-4 audit chain and purge',
+    sql: ``,
+  },
+  {
+    description: 'RESERVED-5 users from an OpenID provider',
+    sql: ``,
+  },
 ];
 
 /** Thrown when a database file was written by a newer version of this code. */
