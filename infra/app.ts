@@ -2,7 +2,9 @@
  * The CDK app: `npx cdk synth` / `npx cdk deploy` (see docs/deploy-aws.md).
  * Context (cdk.json or `-c key=value`): `publicUrl`, `domainName` with
  * `certificateArn`, `settings` (JSON object of extra non-secret settings),
- * `rateLimit` and `burstLimit`. Synth makes no AWS call: the account and
+ * `rateLimit` and `burstLimit`, `cognitoDomainPrefix` (with
+ * `cognitoProviderName`, `cognitoAllowedGroups`: a Cognito user pool as
+ * the OpenID provider; docs/identity.md). Synth makes no AWS call: the account and
  * region stay unresolved unless the CLI supplies them.
  */
 import { App } from 'aws-cdk-lib';
@@ -33,6 +35,7 @@ const certificateArn = optionalString('certificateArn');
 if ((domainName === undefined) !== (certificateArn === undefined)) {
   throw new Error('context "domainName" and "certificateArn" go together');
 }
+const cognitoDomainPrefix = optionalString('cognitoDomainPrefix');
 const rateLimit = optionalNumber('rateLimit');
 const burstLimit = optionalNumber('burstLimit');
 const account = process.env.CDK_DEFAULT_ACCOUNT;
@@ -53,6 +56,20 @@ const props: GatewayStackProps = {
   ...(domainName === undefined || certificateArn === undefined
     ? {}
     : { customDomain: { domainName, certificateArn } }),
+  ...(cognitoDomainPrefix === undefined
+    ? {}
+    : {
+        cognito: {
+          domainPrefix: cognitoDomainPrefix,
+          ...(optionalString('cognitoProviderName') === undefined
+            ? {}
+            : { providerName: optionalString('cognitoProviderName') ?? '' }),
+          allowedGroups: (optionalString('cognitoAllowedGroups') ?? '')
+            .split(',')
+            .map((g) => g.trim())
+            .filter((g) => g !== ''),
+        },
+      }),
   ...(rateLimit === undefined && burstLimit === undefined
     ? {}
     : { throttle: { rateLimit: rateLimit ?? 50, burstLimit: burstLimit ?? 100 } }),

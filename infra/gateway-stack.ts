@@ -24,6 +24,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { TTL_ATTRIBUTE } from '../src/storage/dynamodb/table-schema.js';
+import { CognitoIdentity, type CognitoIdentityProps } from './cognito-identity.js';
 import { GatewayFunctions } from './gateway-functions.js';
 import { MCP_ROUTE_PATHS, type GatewayFunction } from './routes.js';
 import { tableKeys } from './table-keys.js';
@@ -42,6 +43,12 @@ export interface GatewayStackProps extends StackProps {
   throttle?: { rateLimit: number; burstLimit: number };
   /** Default: one month. */
   logRetention?: RetentionDays;
+  /**
+   * Creates an Amazon Cognito user pool as the organisation's OpenID provider,
+   * wired to the gateway (see cognito-identity.ts). To use an existing
+   * provider instead, pass its OIDC_* settings in `settings`.
+   */
+  cognito?: Omit<CognitoIdentityProps, 'publicUrl'>;
   /** Prebuilt function code (tests); default: bundled from the entries with local esbuild. */
   code?: Readonly<Record<GatewayFunction, Code>>;
 }
@@ -132,6 +139,14 @@ export class GatewayStack extends Stack {
       ...(domain === undefined ? {} : { domainMapping: { domainName: domain } }),
     });
 
+    if (props.cognito !== undefined && props.settings?.OIDC_ISSUER !== undefined) {
+      throw new Error('cognito and an OIDC_ISSUER setting are two providers: choose one');
+    }
+    const identity =
+      props.cognito === undefined
+        ? undefined
+        : new CognitoIdentity(this, 'Identity', { ...props.cognito, publicUrl });
+
     const functions = new GatewayFunctions(this, 'Functions', {
       tableArn: table.tableArn,
       tableKey,
@@ -139,6 +154,7 @@ export class GatewayStack extends Stack {
       logRetention,
       environment: {
         ...props.settings,
+        ...identity?.settings,
         STORAGE: 'dynamodb',
         DYNAMODB_TABLE: table.tableName,
         PUBLIC_URL: publicUrl,
@@ -170,6 +186,12 @@ export class GatewayStack extends Stack {
       value: credentialKey.keyArn,
       description: 'KMS_KEY_ID for `jira set-credentials`',
     });
+    if (identity !== undefined) {
+      new CfnOutput(this, 'UserPoolId', {
+        value: identity.userPool.userPoolId,
+        description: 'Cognito user pool: add people (and groups) here',
+      });
+    }
     if (domain !== undefined) {
       new CfnOutput(this, 'DomainTarget', {
         value: domain.regionalDomainName,

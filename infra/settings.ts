@@ -12,6 +12,7 @@ const SECRET_SETTINGS = new Set([
   'MASTER_KEY',
   'INTROSPECTION_CLIENT_SECRET',
   'INTROSPECTION_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
 ]);
 
 /** Set by the stack from its own resources. */

@@ -133,7 +133,8 @@ export class UserService {
   async authenticate(username: string, password: string): Promise<User | undefined> {
     const name = normalizeUsername(username);
     const record = USERNAME_PATTERN.test(name) ? await this.#users.getByUsername(name) : undefined;
-    if (record === undefined || record.disabled) {
+    // A person from the OpenID provider has no password here: they sign in there.
+    if (record === undefined || record.disabled || record.identity !== undefined) {
       await verifyPassword(DUMMY_PASSWORD_HASH, password);
       return undefined;
     }

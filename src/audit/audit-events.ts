@@ -21,9 +21,16 @@ export const AUDIT_EVENT = {
   introspection: 'introspection',
   toolCalled: 'tool.called',
   jiraCredentialsSet: 'jira.credentials_set',
+  oidcClientSecretSet: 'oidc.client_secret_set',
   userCreated: 'user.created',
   userDisabled: 'user.disabled',
   userEnabled: 'user.enabled',
+  /** An operator set a user's password (`user set-password`); their sessions ended. */
+  userPasswordChanged: 'user.password_changed',
+  /** Retention removed audit events: how many, through which seq, recorded before when. */
+  auditPurged: 'audit.purged',
+  /** A purge run deleted expired records (counts per kind). */
+  purgeCompleted: 'purge.completed',
 } as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT)[keyof typeof AUDIT_EVENT];

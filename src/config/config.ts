@@ -38,6 +38,23 @@ const list = z.string().transform((v) =>
     .filter((s) => s !== ''),
 );
 
+/** True for `http(s)://` URLs whose host is a loopback address (or `localhost`). */
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * TRUST_PROXY: how many proxies append to X-Forwarded-For. `true`/`yes`/`1`
+ * keep their old meaning, one proxy; `false`/`no`/`0` ignore the header.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .regex(/^(true|false|yes|no|\d{1,2})$/, 'must be true, false or a number of proxies (0-10)')
+  .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
+  .pipe(z.number().max(10, 'must be at most 10 proxies'));
+
 function withoutTrailingSlash(url: string): string {
   return url.endsWith('/') ? url.replace(/\/+$/, '') : url;
 }
@@ -61,12 +78,43 @@ const RAW_SCHEMA = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
-  TRUST_PROXY: boolean.default(false),
+  TRUST_PROXY: trustProxy.default(0),
+  REFRESH_REUSE_INTERVAL: wholeNumber(z.number().max(300, 'must be at most 300 seconds')).default(
+    60,
+  ),
   REGISTRATION_RATE_LIMIT: wholeNumber(z.number().positive()).default(20),
   LOGIN_MAX_FAILURES: wholeNumber(z.number().positive()).default(5),
   ALLOWED_ORIGINS: list.default([]),
   CIMD_ALLOW_PRIVATE_ADDRESSES: boolean.default(false),
+  CLIENT_METADATA_DOCUMENTS: boolean.default(true),
+  CIMD_FETCH_RATE_LIMIT: wholeNumber(z.number().positive()).default(20),
   SESSION_TTL: positiveSeconds().default(3600),
+  // 0 turns each off: no purge in the server, unused clients kept, audit kept forever.
+  PURGE_INTERVAL_SECONDS: wholeNumber().default(3600),
+  UNUSED_CLIENT_TTL: wholeNumber().default(7 * 24 * 3600),
+  AUDIT_RETENTION_DAYS: wholeNumber(z.number().max(36_500)).default(365),
+  OIDC_ISSUER: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !u.includes('?') && !u.includes('#'), 'must have no query or fragment')
+    .refine(
+      (u) => !URL.canParse(u) || new URL(u).protocol === 'https:' || isLoopbackUrl(u),
+      'must be https (plain http only for a loopback address, for tests)',
+    )
+    .optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(512).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(4096).optional(),
+  OIDC_SCOPES: z
+    .string()
+    .transform((v) => v.split(/\s+/).filter((s) => s !== ''))
+    .refine((scopes) => scopes.includes('openid'), 'must include openid')
+    .optional(),
+  OIDC_PROVIDER_NAME: z.string().trim().min(1).max(64).optional(),
+  OIDC_ALLOWED_EMAIL_DOMAINS: list
+    .transform((domains) => domains.map((d) => d.toLowerCase().replace(/^@/, '')))
+    .default([]),
+  OIDC_GROUPS_CLAIM: z.string().min(1).max(256).optional(),
+  OIDC_ALLOWED_GROUPS: list.default([]),
+  LOCAL_LOGIN: boolean.optional(),
   JIRA_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   JIRA_EMAIL: z.string().min(1).optional(),
   JIRA_API_TOKEN: z.string().min(1).optional(),
@@ -114,24 +162,52 @@ export interface Config {
   publicUrl: string;
   /** The protected resource: `publicUrl + '/mcp'`. */
   resource: string;
+  /**
+   * Set only when PUBLIC_URL and OIDC_ISSUER are unset and ROLE=all: the
+   * default issuer under the other loopback spellings of this machine
+   * (`http://127.0.0.1:PORT`, `http://[::1]:PORT`). `serve` answers a request whose Host is exactly one
+   * of them as that issuer (its own metadata, resource and tokens), because
+   * clients compare the resource with the URL they were given.
+   */
+  loopbackAliases?: readonly string[];
   dataDir: string;
   databasePath: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   role: 'all' | 'oauth' | 'mcp';
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** Seconds a rotated refresh token may be presented again by a parallel refresh; 0: strict. */
+  refreshReuseIntervalSeconds: number;
   grantTtlSeconds: number;
   codeTtlSeconds: number;
   /** 32-byte master key from the environment; absent means the key file. */
   masterKey?: Buffer;
   masterKeyPath: string;
-  trustProxy: boolean;
+  /**
+   * How many proxies in front of the gateway append to `X-Forwarded-For`
+   * (TRUST_PROXY): 0 ignores the header; n takes the n-th entry from the right.
+   */
+  trustProxyHops: number;
   registrationRateLimitPerHour: number;
   loginMaxFailures: number;
   allowedOrigins: string[];
   /** Testing only: lets metadata documents be fetched from loopback/private hosts. */
   cimdAllowPrivateAddresses: boolean;
+  /** Whether https client ids are fetched as Client ID Metadata Documents (and advertised). */
+  clientMetadataDocuments: boolean;
+  /** Outbound metadata-document fetches one IP address may cause per hour. */
+  cimdFetchRateLimitPerHour: number;
   sessionTtlSeconds: number;
+  /** How often `serve` purges expired records (0: never; the `purge` command still does). */
+  purgeIntervalSeconds: number;
+  /** Registered clients that never got a grant are deleted this long after creation (0: kept). */
+  unusedClientTtlSeconds: number;
+  /** Audit events are kept this many days (0: forever). */
+  auditRetentionDays: number;
+  /** Whether `/authorize` offers the username and password form (LOCAL_LOGIN). */
+  localLogin: boolean;
+  /** The organisation's OpenID provider people sign in at, when configured. */
+  oidc?: OidcSettings;
   jira?: { baseUrl: string; email: string; apiToken: string };
   jiraProjects: string[];
   readOnly: boolean;
@@ -157,6 +233,29 @@ export interface Config {
   /** KMS key ARN; when set, the Jira credential is encrypted under it, not the local master key. */
   kmsKeyId?: string;
 }
+
+/** The gateway as an OpenID Connect relying party (the OIDC_* settings). */
+export interface OidcSettings {
+  /** The provider's issuer identifier, exactly as configured. */
+  issuer: string;
+  clientId: string;
+  /** Absent: a public client (PKCE only), or the secret stored with `oidc set-client-secret`. */
+  clientSecret?: string;
+  scopes: string[];
+  /** Shown as "Sign in with …". */
+  providerName: string;
+  /** Lowercase domains; empty means any. */
+  allowedEmailDomains: string[];
+  /** The ID token claim that lists a person's groups. */
+  groupsClaim?: string;
+  /** Empty means any. */
+  allowedGroups: string[];
+  /** `publicUrl + /login/oidc/callback`: to be registered at the provider. */
+  redirectUri: string;
+}
+
+/** Where the provider sends the browser back; registered at the provider as the redirect URI. */
+export const OIDC_CALLBACK_PATH = '/login/oidc/callback';
 
 /** Thrown when a setting is invalid; its message names the setting. */
 export class ConfigError extends Error {
@@ -230,12 +329,44 @@ export function loadConfig(
       'Invalid configuration:\n  DYNAMODB_TABLE, DYNAMODB_ENDPOINT: only used with STORAGE=dynamodb',
     );
   }
+  const oidcOnly = [
+    raw.OIDC_CLIENT_ID,
+    raw.OIDC_CLIENT_SECRET,
+    raw.OIDC_SCOPES,
+    raw.OIDC_PROVIDER_NAME,
+    raw.OIDC_GROUPS_CLAIM,
+  ].some((v) => v !== undefined);
+  if (
+    raw.OIDC_ISSUER === undefined &&
+    (oidcOnly || raw.OIDC_ALLOWED_EMAIL_DOMAINS.length > 0 || raw.OIDC_ALLOWED_GROUPS.length > 0)
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  OIDC_ISSUER: required when any other OIDC_ setting is set',
+    );
+  }
+  if (raw.OIDC_ISSUER !== undefined && raw.OIDC_CLIENT_ID === undefined) {
+    throw new ConfigError(
+      'Invalid configuration:\n  OIDC_CLIENT_ID: required with OIDC_ISSUER (the client id the provider gave the gateway)',
+    );
+  }
+  if (raw.OIDC_ALLOWED_GROUPS.length > 0 && raw.OIDC_GROUPS_CLAIM === undefined) {
+    throw new ConfigError(
+      'Invalid configuration:\n  OIDC_GROUPS_CLAIM: required with OIDC_ALLOWED_GROUPS (the ID token claim that lists groups)',
+    );
+  }
+  // With neither way in, nobody could ever sign in.
+  if (raw.OIDC_ISSUER === undefined && raw.LOCAL_LOGIN === false) {
+    throw new ConfigError(
+      'Invalid configuration:\n  LOCAL_LOGIN: false needs OIDC_ISSUER (otherwise nobody can sign in)',
+    );
+  }
   if ((raw.TLS_CERT === undefined) !== (raw.TLS_KEY === undefined)) {
     throw new ConfigError('Invalid configuration:\n  TLS_CERT, TLS_KEY: set both or neither');
   }
 
   const scheme = raw.TLS_CERT === undefined ? 'http' : 'https';
-  const publicUrl = withoutTrailingSlash(raw.PUBLIC_URL ?? `${scheme}://localhost:${raw.PORT}`);
+  const loopbackIssuer = (host: string): string => `${scheme}://${host}:${raw.PORT}`;
+  const publicUrl = withoutTrailingSlash(raw.PUBLIC_URL ?? loopbackIssuer('localhost'));
   const dataDir = path.resolve(raw.DATA_DIR);
 
   const config: Config = {
@@ -249,15 +380,22 @@ export function loadConfig(
     role: raw.ROLE,
     accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: raw.REFRESH_TOKEN_TTL,
+    refreshReuseIntervalSeconds: raw.REFRESH_REUSE_INTERVAL,
     grantTtlSeconds: raw.GRANT_TTL,
     codeTtlSeconds: raw.CODE_TTL,
     masterKeyPath: path.join(dataDir, 'master.key'),
-    trustProxy: raw.TRUST_PROXY,
+    trustProxyHops: raw.TRUST_PROXY,
     registrationRateLimitPerHour: raw.REGISTRATION_RATE_LIMIT,
     loginMaxFailures: raw.LOGIN_MAX_FAILURES,
     allowedOrigins: raw.ALLOWED_ORIGINS,
     cimdAllowPrivateAddresses: raw.CIMD_ALLOW_PRIVATE_ADDRESSES,
+    clientMetadataDocuments: raw.CLIENT_METADATA_DOCUMENTS,
+    cimdFetchRateLimitPerHour: raw.CIMD_FETCH_RATE_LIMIT,
     sessionTtlSeconds: raw.SESSION_TTL,
+    purgeIntervalSeconds: raw.PURGE_INTERVAL_SECONDS,
+    unusedClientTtlSeconds: raw.UNUSED_CLIENT_TTL,
+    auditRetentionDays: raw.AUDIT_RETENTION_DAYS,
+    localLogin: raw.LOCAL_LOGIN ?? raw.OIDC_ISSUER === undefined,
     jiraProjects: raw.JIRA_PROJECTS.map((p) => p.toUpperCase()),
     readOnly: raw.READ_ONLY,
     enabledTools: raw.ENABLED_TOOLS,
@@ -271,6 +409,25 @@ export function loadConfig(
     config.dynamoDb = {
       tableName: raw.DYNAMODB_TABLE,
       ...(raw.DYNAMODB_ENDPOINT === undefined ? {} : { endpoint: raw.DYNAMODB_ENDPOINT }),
+    };
+  }
+  // Only the default: a configured PUBLIC_URL is the one issuer. Split roles
+  // keep one issuer too, since introspection answers carry a single `iss`;
+  // so does OpenID Connect sign-in, whose provider knows one redirect URI.
+  if (raw.PUBLIC_URL === undefined && raw.ROLE === 'all' && raw.OIDC_ISSUER === undefined) {
+    config.loopbackAliases = Object.freeze([loopbackIssuer('127.0.0.1'), loopbackIssuer('[::1]')]);
+  }
+  if (raw.OIDC_ISSUER !== undefined && raw.OIDC_CLIENT_ID !== undefined) {
+    config.oidc = {
+      issuer: raw.OIDC_ISSUER,
+      clientId: raw.OIDC_CLIENT_ID,
+      ...(raw.OIDC_CLIENT_SECRET === undefined ? {} : { clientSecret: raw.OIDC_CLIENT_SECRET }),
+      scopes: raw.OIDC_SCOPES ?? ['openid', 'email', 'profile'],
+      providerName: raw.OIDC_PROVIDER_NAME ?? new URL(raw.OIDC_ISSUER).host,
+      allowedEmailDomains: raw.OIDC_ALLOWED_EMAIL_DOMAINS,
+      ...(raw.OIDC_GROUPS_CLAIM === undefined ? {} : { groupsClaim: raw.OIDC_GROUPS_CLAIM }),
+      allowedGroups: raw.OIDC_ALLOWED_GROUPS,
+      redirectUri: `${publicUrl}${OIDC_CALLBACK_PATH}`,
     };
   }
   if (raw.AWS_REGION !== undefined) config.awsRegion = raw.AWS_REGION;
@@ -300,23 +457,74 @@ export function loadConfig(
 export const SETTINGS_HELP: readonly [string, string, string][] = [
   ['PORT', 'TCP port to listen on', '8080'],
   ['HOST', 'interface to bind', '127.0.0.1'],
-  ['PUBLIC_URL', 'issuer and public origin, no trailing slash', 'http://localhost:$PORT'],
+  [
+    'PUBLIC_URL',
+    'issuer and public origin, no trailing slash',
+    'http://localhost:$PORT; while unset (ROLE=all, no OIDC_ISSUER), 127.0.0.1:$PORT and [::1]:$PORT answer too, each as its own issuer',
+  ],
   ['DATA_DIR', 'SQLite database and local master key', './data'],
   ['LOG_LEVEL', 'debug | info | warn | error | silent', 'info'],
   ['ROLE', 'all | oauth | mcp: which parts this process serves', 'all'],
   ['ACCESS_TOKEN_TTL', 'access token lifetime, seconds', '3600'],
   ['REFRESH_TOKEN_TTL', 'refresh token lifetime, seconds', '2592000'],
+  [
+    'REFRESH_REUSE_INTERVAL',
+    'seconds a rotated refresh token still works for parallel refreshes while its successor is unused (0: strict, max 300)',
+    '60',
+  ],
   ['GRANT_TTL', 'absolute lifetime of a grant (all its tokens), seconds', '7776000'],
   ['CODE_TTL', 'authorization code lifetime, seconds (max 60)', '60'],
   ['MASTER_KEY', '32-byte base64 key for envelope encryption', 'key file in DATA_DIR'],
   ['SESSION_TTL', 'sign-in session lifetime at the authorization pages, seconds', '3600'],
   [
+    'PURGE_INTERVAL_SECONDS',
+    'how often serve deletes expired codes, tokens, sessions, counters, old grants, unused clients and old audit events (0: never)',
+    '3600',
+  ],
+  [
+    'UNUSED_CLIENT_TTL',
+    'delete registered clients that never got a grant this many seconds after registration (0: keep)',
+    '604800',
+  ],
+  ['AUDIT_RETENTION_DAYS', 'keep audit events this many days (0: forever)', '365'],
+  [
     'CIMD_ALLOW_PRIVATE_ADDRESSES',
     'testing only: fetch client metadata documents from private hosts',
     'false',
   ],
-  ['TRUST_PROXY', 'take the client IP from X-Forwarded-For', 'false'],
-  ['REGISTRATION_RATE_LIMIT', 'client registrations per IP per hour', '20'],
+  [
+    'CLIENT_METADATA_DOCUMENTS',
+    'accept https client ids (Client ID Metadata Documents); false when egress is blocked',
+    'true',
+  ],
+  ['CIMD_FETCH_RATE_LIMIT', 'client metadata document fetches per IP per hour', '20'],
+  [
+    'OIDC_ISSUER',
+    "the organisation's OpenID provider (https); redirect URI to register: PUBLIC_URL/login/oidc/callback",
+    '(none: local accounts)',
+  ],
+  ['OIDC_CLIENT_ID', 'client id the provider gave the gateway', ''],
+  [
+    'OIDC_CLIENT_SECRET',
+    'client secret (prefer `oidc set-client-secret`; none: public client with PKCE)',
+    '',
+  ],
+  ['OIDC_SCOPES', 'scopes asked of the provider (space-separated)', 'openid email profile'],
+  ['OIDC_PROVIDER_NAME', 'shown as "Sign in with <name>"', 'the issuer host'],
+  [
+    'OIDC_ALLOWED_EMAIL_DOMAINS',
+    'only e-mail addresses in these domains (comma-separated)',
+    '(any)',
+  ],
+  ['OIDC_GROUPS_CLAIM', 'ID token claim listing groups, e.g. groups, cognito:groups', ''],
+  ['OIDC_ALLOWED_GROUPS', 'only members of one of these groups (comma-separated)', '(any)'],
+  ['LOCAL_LOGIN', 'offer the username and password form', 'false with OIDC_ISSUER, else true'],
+  [
+    'TRUST_PROXY',
+    'false | true (one proxy) | number of proxies in front: the client IP is the X-Forwarded-For entry the outermost of them added (n-th from the right)',
+    'false',
+  ],
+  ['REGISTRATION_RATE_LIMIT', 'client registrations per IP (IPv6: per /64) per hour', '20'],
   ['LOGIN_MAX_FAILURES', 'failed logins per user and IP per 15 min before throttling', '5'],
   ['ALLOWED_ORIGINS', 'extra browser origins allowed to call /mcp (comma-separated)', '(none)'],
   ['JIRA_BASE_URL', 'Jira Cloud site, e.g. https://acme.atlassian.net', 'built-in sandbox'],

@@ -1,63 +1,18 @@
 import { AccountError, normalizeUsername, UserService } from '../accounts/users.js';
+import { OidcClientSecretStore } from '../accounts/oidc/client-secret-store.js';
 import { AUDIT_EVENT } from '../audit/audit-events.js';
 import { hashSecret } from '../crypto/hash.js';
 import { SecretDecryptError } from '../crypto/local-cipher.js';
 import { randomId, randomToken } from '../crypto/random.js';
 import { JiraCredentialStore } from '../jira/credentials.js';
 import { JiraError } from '../jira/errors.js';
-import type { AuditEvent, GrantRecord } from '../storage/ports.js';
+import type { GrantRecord } from '../storage/ports.js';
 import { parseCommand, UsageError } from './args.js';
 import { configFor, PROGRAM, type CliIo } from './io.js';
+import { AUDIT_COMMANDS } from './audit-commands.js';
+import { CLI_ORIGIN, date, table, type AdminCommand } from './command-kit.js';
 import { openLocalRuntime, type LocalRuntime } from './runtime.js';
-
-interface AdminCommand {
-  /** `group verb`, e.g. `user add`. */
-  name: string;
-  usage: string;
-  summary: string;
-  options: Parameters<typeof parseCommand>[1];
-  /** Number of required positional arguments. */
-  arity: number;
-  run(
-    rt: LocalRuntime,
-    args: string[],
-    values: Record<string, string | boolean | undefined>,
-    io: CliIo,
-  ): Promise<number>;
-}
-
-const CLI_ORIGIN = { ip: 'cli' } as const;
-
-function date(ms: number | undefined): string {
-  return ms === undefined ? '-' : new Date(ms).toISOString();
-}
-
-// C0/C1 controls and bidi overrides. Client names and audit detail come from
-// the network (dynamic client registration, failed logins); printed raw they
-// could drive the operator's terminal (ANSI escapes) or reorder what it shows.
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Shows unprintable characters as `\uXXXX`, which also reads back from a JSON string. */
-function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-function table(cells: string[][]): string {
-  if (cells.length === 0) return '';
-  const rows = cells.map((r) => r.map(printable));
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
-}
+import { USER_SET_PASSWORD } from './user-password-command.js';
 
 function grantState(grant: GrantRecord, now: number): string {
   if (grant.revokedAt !== undefined) return `revoked (${grant.revokedReason ?? 'no reason'})`;
@@ -130,18 +85,25 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
       }
     },
   },
+  USER_SET_PASSWORD,
   {
     name: 'user list',
     usage: 'user list',
-    summary: 'list local users',
+    summary: 'list users and where each signs in (local, or the OpenID provider)',
     options: {},
     arity: 0,
     async run(rt, _args, _values, io) {
       const users = await rt.storage.users.list();
       io.stdout(
         table([
-          ['USERNAME', 'STATE', 'CREATED'],
-          ...users.map((u) => [u.username, u.disabled ? 'disabled' : 'active', date(u.createdAt)]),
+          ['USERNAME', 'STATE', 'SIGN-IN', 'EMAIL', 'CREATED'],
+          ...users.map((u) => [
+            u.username,
+            u.disabled ? 'disabled' : 'active',
+            u.identity === undefined ? 'local' : u.identity.issuer,
+            u.email ?? '-',
+            date(u.createdAt),
+          ]),
         ]),
       );
       return 0;
@@ -307,34 +269,7 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
       return 0;
     },
   },
-  {
-    name: 'audit tail',
-    usage: 'audit tail [-n N] [--json]',
-    summary: 'show the newest audit events',
-    options: { n: { type: 'string', short: 'n' }, json: { type: 'boolean' } },
-    arity: 0,
-    async run(rt, _args, values, io) {
-      const raw = typeof values.n === 'string' ? values.n : '20';
-      // Digits only: Number() would also take ' ', '1e3' and '0x10'.
-      const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
-      if (!(n >= 1 && n <= 10_000)) throw new UsageError('-n takes a whole number from 1 to 10000');
-      const events = await rt.audit.tail(n);
-      if (values.json === true) {
-        io.stdout(
-          events.map((e) => printable(JSON.stringify(e))).join('\n') +
-            (events.length > 0 ? '\n' : ''),
-        );
-      } else {
-        io.stdout(
-          table([
-            ['TIME', 'EVENT', 'OUTCOME', 'USER', 'CLIENT', 'IP', 'DETAIL'],
-            ...events.map(auditRow),
-          ]),
-        );
-      }
-      return 0;
-    },
-  },
+  ...AUDIT_COMMANDS,
   {
     name: 'jira set-credentials',
     usage: 'jira set-credentials --base-url URL --email EMAIL',
@@ -396,30 +331,41 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
       return 0;
     },
   },
+  {
+    name: 'oidc set-client-secret',
+    usage: 'oidc set-client-secret',
+    summary: 'store the client secret at the OpenID provider (from stdin), encrypted',
+    options: {},
+    arity: 0,
+    async run(rt, _args, _values, io) {
+      const secret = (await io.readStdin()).replace(/\r?\n$/, '');
+      try {
+        await new OidcClientSecretStore(rt.storage.secrets, rt.cipher, rt.clock).set(secret);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        io.stderr(`${PROGRAM}: ${error.message}\n`);
+        return 1;
+      }
+      await rt.audit.record({
+        type: AUDIT_EVENT.oidcClientSecretSet,
+        outcome: 'success',
+        ...CLI_ORIGIN,
+      });
+      io.stdout(
+        'Stored the OpenID client secret, encrypted. It is used when OIDC_CLIENT_SECRET is not set; restart the gateway to use a new one.\n',
+      );
+      return 0;
+    },
+  },
 ];
-
-function auditRow(e: AuditEvent): string[] {
-  const detail =
-    e.detail === undefined
-      ? ''
-      : Object.entries(e.detail)
-          .map(([k, v]) => `${k}=${String(v)}`)
-          .join(' ');
-  return [
-    date(e.at),
-    e.type,
-    e.outcome,
-    e.username ?? e.userId ?? '-',
-    e.clientId ?? '-',
-    e.ip ?? '-',
-    detail,
-  ];
-}
 
 /** Runs `group verb …` for the administrative commands. */
 export async function runAdminCommand(group: string, argv: string[], io: CliIo): Promise<number> {
-  const [verb, ...rest] = argv;
-  const command = ADMIN_COMMANDS.find((c) => c.name === `${group} ${verb ?? ''}`);
+  // A command without verbs (`purge`) takes every argument as its own.
+  const single = ADMIN_COMMANDS.find((c) => c.name === group);
+  const verb = single === undefined ? argv[0] : undefined;
+  const rest = single === undefined ? argv.slice(1) : argv;
+  const command = single ?? ADMIN_COMMANDS.find((c) => c.name === `${group} ${verb ?? ''}`);
   if (command === undefined) {
     const verbs = ADMIN_COMMANDS.filter((c) => c.name.startsWith(`${group} `));
     if (verbs.length === 0) throw new UsageError(`unknown command '${group}'`);
@@ -438,7 +384,9 @@ export async function runAdminCommand(group: string, argv: string[], io: CliIo):
   const parsed = parseCommand(rest, command.options);
   if (parsed.values.help === true) {
     io.stdout(
-      `Usage: ${PROGRAM} ${command.usage}\n\n${command.summary}\n\nAlso accepts --data-dir DIR (default ./data, or DATA_DIR).\n`,
+      `Usage: ${PROGRAM} ${command.usage}\n\n${command.summary}\n\n${
+        command.details === undefined ? '' : `${command.details}\n\n`
+      }Also accepts --data-dir DIR (default ./data, or DATA_DIR).\n`,
     );
     return 0;
   }
@@ -451,7 +399,7 @@ export async function runAdminCommand(group: string, argv: string[], io: CliIo):
   const config = configFor(io, parsed.configFlags);
   const rt = await openLocalRuntime(config);
   try {
-    return await command.run(rt, parsed.positionals, parsed.values, io);
+    return await command.run(rt, parsed.positionals, parsed.values, io, config);
   } finally {
     await rt.close();
   }

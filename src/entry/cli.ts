@@ -10,11 +10,24 @@ import type { CliIo } from './io.js';
 export { PROGRAM } from './args.js';
 export type { CliIo } from './io.js';
 
+/** One line per setting; a setting without a default shows none rather than an empty one. */
 function settingsTable(): string {
   const width = Math.max(...SETTINGS_HELP.map(([name]) => name.length));
-  return SETTINGS_HELP.map(
-    ([name, meaning, fallback]) => `  ${name.padEnd(width)}  ${meaning} (default: ${fallback})`,
-  ).join('\n');
+  return SETTINGS_HELP.map(([name, meaning, fallback]) => {
+    // `(all)` in the table reads `(default: all)` here, not `(default: (all))`.
+    const value = fallback.trim().replace(/^\((.*)\)$/, '$1');
+    const shown = value === '' ? '' : ` (default: ${value})`;
+    return `  ${name.padEnd(width)}  ${meaning}${shown}`;
+  }).join('\n');
+}
+
+const COMMAND_WIDTH = 32;
+
+/** A command and its summary in two columns; a long usage puts its summary on the next line. */
+function commandLine(usage: string, summary: string): string {
+  return usage.length <= COMMAND_WIDTH
+    ? `  ${usage.padEnd(COMMAND_WIDTH)}  ${summary}`
+    : `  ${usage}\n  ${' '.repeat(COMMAND_WIDTH)}  ${summary}`;
 }
 
 export const MAIN_USAGE = `Usage: ${PROGRAM} <command> [options]
@@ -22,8 +35,8 @@ export const MAIN_USAGE = `Usage: ${PROGRAM} <command> [options]
 A remote MCP server for Jira behind its own OAuth 2.1 authorization server.
 
 Commands:
-  serve [--role all|oauth|mcp]      run the gateway (default command of npm start)
-${ADMIN_COMMANDS.map((c) => `  ${c.usage.padEnd(32)}  ${c.summary}`).join('\n')}
+${commandLine('serve [--role all|oauth|mcp]', 'run the gateway (what `npm start` runs)')}
+${ADMIN_COMMANDS.map((c) => commandLine(c.usage, c.summary)).join('\n')}
 
 Options for every command (each overrides the environment variable of the same name):
   --data-dir DIR  --port N  --host ADDR  --public-url URL  --log-level LEVEL  --role ROLE
@@ -84,6 +97,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 function isKnownCommand(command: string | undefined): boolean {
   return (
     command === 'serve' ||
-    ADMIN_COMMANDS.some((c) => command !== undefined && c.name.startsWith(`${command} `))
+    ADMIN_COMMANDS.some(
+      (c) => command !== undefined && (c.name === command || c.name.startsWith(`${command} `)),
+    )
   );
 }

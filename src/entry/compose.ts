@@ -3,10 +3,12 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { LoginThrottle } from '../accounts/login-throttle.js';
 import { UserService } from '../accounts/users.js';
+import { createRelyingParty } from '../accounts/oidc/create-relying-party.js';
+import type { OidcRelyingParty } from '../accounts/oidc/relying-party.js';
 import { createApp } from '../http/app.js';
 import type { Logger } from '../http/logger.js';
 import type { GatewayApp, PeerAddress } from '../http/types.js';
-import { createClientDirectory } from '../oauth/client-directory.js';
+import { createClientDirectory, type ClientDirectory } from '../oauth/client-directory.js';
 import { createClientMetadataDocumentResolver } from '../oauth/client-metadata-document.js';
 import type { OAuthContext } from '../oauth/context.js';
 import type { Storage } from '../storage/ports.js';
@@ -22,21 +24,46 @@ export interface ComposeOptions {
   mountMcp?: (app: GatewayApp) => void;
   /** Extra CA for fetching client metadata documents (tests). */
   metadataDocumentCa?: string;
+  /**
+   * The relying party of OIDC_ISSUER, shared by the apps of one process (one
+   * discovery); default: a new one with OIDC_CLIENT_SECRET or none.
+   */
+  oidcRelyingParty?: OidcRelyingParty;
+  /**
+   * A client directory shared by the apps of one process (`serve` answers
+   * as one issuer per loopback spelling), so one metadata-document cache and
+   * its single-flight fetches serve them all; default: a new one.
+   */
+  clients?: ClientDirectory;
+}
+
+/**
+ * The client directory of a gateway: registered clients from storage, and
+ * Client ID Metadata Documents fetched with the configured SSRF policy.
+ * @see MCP 2025-11-25 authorization (client registration approaches)
+ */
+export function createGatewayClientDirectory(
+  options: Pick<ComposeOptions, 'config' | 'storage' | 'clock' | 'metadataDocumentCa'>,
+): ClientDirectory {
+  const documents = createClientMetadataDocumentResolver({
+    clock: options.clock,
+    counters: options.storage.counters,
+    enabled: options.config.clientMetadataDocuments,
+    fetchesPerIpPerHour: options.config.cimdFetchRateLimitPerHour,
+    allowPrivateAddresses: options.config.cimdAllowPrivateAddresses,
+    ...(options.metadataDocumentCa === undefined ? {} : { ca: options.metadataDocumentCa }),
+  });
+  return createClientDirectory(options.storage.clients, documents);
 }
 
 /** The authorization server's context, from configuration and storage. */
 export function createOAuthContext(options: ComposeOptions): OAuthContext {
   const { config, storage, clock, audit } = options;
-  const documents = createClientMetadataDocumentResolver({
-    clock,
-    allowPrivateAddresses: config.cimdAllowPrivateAddresses,
-    ...(options.metadataDocumentCa === undefined ? {} : { ca: options.metadataDocumentCa }),
-  });
   return {
     issuer: config.publicUrl,
     resource: config.resource,
     storage,
-    clients: createClientDirectory(storage.clients, documents),
+    clients: options.clients ?? createGatewayClientDirectory(options),
     clock,
     audit,
     lifetimes: {
@@ -44,6 +71,7 @@ export function createOAuthContext(options: ComposeOptions): OAuthContext {
       refreshTokenSeconds: config.refreshTokenTtlSeconds,
       grantSeconds: config.grantTtlSeconds,
       codeSeconds: config.codeTtlSeconds,
+      refreshReuseIntervalSeconds: config.refreshReuseIntervalSeconds,
     },
   };
 }
@@ -62,7 +90,7 @@ export function composeGateway(options: ComposeOptions): GatewayApp {
     resource: config.resource,
     logger: options.logger,
     peerAddress: options.peerAddress,
-    trustProxy: config.trustProxy,
+    trustProxyHops: config.trustProxyHops,
     ...(servesOAuth
       ? {
           oauth: {
@@ -73,6 +101,18 @@ export function composeGateway(options: ComposeOptions): GatewayApp {
             }),
             registrationRateLimitPerHour: config.registrationRateLimitPerHour,
             sessionSeconds: config.sessionTtlSeconds,
+            localLogin: config.localLogin,
+            ...(config.oidc === undefined
+              ? {}
+              : {
+                  oidc: {
+                    relyingParty:
+                      options.oidcRelyingParty ??
+                      createRelyingParty(config.oidc, undefined, { clock }),
+                    rules: config.oidc,
+                    providerName: config.oidc.providerName,
+                  },
+                }),
           },
         }
       : {}),

@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.js';
+import { ConfigError, type Config } from '../config/config.js';
 import type { GatewayApp } from '../http/types.js';
 import { registerMcpRoutes } from '../http/mcp-routes.js';
 import { JiraClient } from '../jira/client.js';
@@ -46,8 +46,9 @@ export async function resolveJira(
     };
   }
   if (config.jira !== undefined) {
-    throw new Error(
-      'JIRA_BASE_URL is set but no credential is: set JIRA_EMAIL and JIRA_API_TOKEN, or run `jira set-credentials`',
+    // A setting the operator must fix, so it is reported as one (exit 1, no stack).
+    throw new ConfigError(
+      'Invalid configuration:\n  JIRA_EMAIL, JIRA_API_TOKEN: required with JIRA_BASE_URL when no credential is stored; set both, or store one with `jira set-credentials`',
     );
   }
   // Imported only here, so deployments with a real Jira never load the sandbox.

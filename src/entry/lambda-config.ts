@@ -22,7 +22,13 @@ export interface LambdaConfig {
  * read from DynamoDB (KMS-encrypted), and no master key or introspection
  * secret is needed.
  */
-const SECRET_SETTINGS = ['JIRA_API_TOKEN', 'MASTER_KEY', 'INTROSPECTION_CLIENT_SECRET'] as const;
+const SECRET_SETTINGS = [
+  'JIRA_API_TOKEN',
+  'MASTER_KEY',
+  'INTROSPECTION_CLIENT_SECRET',
+  // Stored KMS-encrypted with `oidc set-client-secret` instead.
+  'OIDC_CLIENT_SECRET',
+] as const;
 
 /** The Jira site comes from the stored credential, so a half-configured env one would mislead. */
 const STORED_ONLY_SETTINGS = ['JIRA_BASE_URL', 'JIRA_EMAIL'] as const;
@@ -54,6 +60,13 @@ export function loadLambdaConfig(
   const config = loadConfig({ ...env, ROLE: role });
   if (config.storage !== 'dynamodb' || config.dynamoDb === undefined) {
     throw invalid(['STORAGE: must be dynamodb on Lambda (a function has no lasting disk)']);
+  }
+  // API Gateway's requestContext.http.sourceIp is the address it saw on the
+  // connection; X-Forwarded-For in the event carries whatever the client sent.
+  if (config.trustProxyHops !== 0) {
+    throw invalid([
+      'TRUST_PROXY: must be false on Lambda (the client address is API Gateway’s sourceIp)',
+    ]);
   }
   return {
     config,

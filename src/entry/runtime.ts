@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { AuditLog } from '../audit/audit-log.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
-import type { Config } from '../config/config.js';
+import { ConfigError, type Config } from '../config/config.js';
 import { createLocalCipher } from '../crypto/local-cipher.js';
 import { loadOrCreateMasterKey } from '../crypto/master-key.js';
 import type { SecretCipher } from '../crypto/secret-cipher.js';
@@ -20,6 +20,26 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
+// What the operating system or SQLite says when DATA_DIR cannot hold our
+// files: not a directory, no permission, read-only, full, not a database.
+const DATA_DIR_FAULT =
+  /^(E(NOTDIR|EXIST|ACCES|PERM|ROFS|NOSPC|DQUOT|NOENT|LOOP|NAMETOOLONG|ISDIR|IO)|SQLITE_(CANTOPEN|READONLY|IOERR|FULL|PERM|NOTADB|CORRUPT))/;
+
+/**
+ * A refusal to use DATA_DIR as a {@link ConfigError} naming the setting, so
+ * the operator is told what to change rather than shown a stack; anything
+ * else passes through unchanged.
+ */
+function dataDirError(error: unknown, config: Config): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !DATA_DIR_FAULT.test(code) || !(error instanceof Error)) {
+    return error;
+  }
+  return new ConfigError(
+    `DATA_DIR: cannot keep data in ${config.dataDir}: ${error.message.includes(code) ? error.message : `${error.message} (${code})`}; set DATA_DIR or --data-dir to a directory this user can write`,
+  );
+}
+
 async function openStorage(config: Config): Promise<Storage> {
   if (config.dynamoDb !== undefined) {
     // Imported only here, so local (SQLite) commands never load the AWS SDK.
@@ -31,11 +51,15 @@ async function openStorage(config: Config): Promise<Storage> {
       ...(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
     });
   }
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  return openSqliteStorage({
-    path: config.databasePath,
-    synchronous: config.sqliteSynchronous,
-  });
+  try {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    return openSqliteStorage({
+      path: config.databasePath,
+      synchronous: config.sqliteSynchronous,
+    });
+  } catch (error) {
+    throw dataDirError(error, config);
+  }
 }
 
 async function openCipher(
@@ -46,11 +70,16 @@ async function openCipher(
     const { createKmsCipher } = await import('../crypto/kms-cipher.js');
     return { cipher: createKmsCipher({ keyId: config.kmsKeyId }), source: 'kms' };
   }
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const master = await loadOrCreateMasterKey({
-    ...(config.masterKey === undefined ? {} : { keyFromEnv: config.masterKey }),
-    keyPath: config.masterKeyPath,
-  });
+  let master;
+  try {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    master = await loadOrCreateMasterKey({
+      ...(config.masterKey === undefined ? {} : { keyFromEnv: config.masterKey }),
+      keyPath: config.masterKeyPath,
+    });
+  } catch (error) {
+    throw dataDirError(error, config);
+  }
   return { cipher: createLocalCipher(master.key), source: master.source };
 }
 
@@ -58,7 +87,8 @@ async function openCipher(
  * Opens the store the configuration names (the SQLite file under `DATA_DIR`,
  * created 0700, or the DynamoDB table of STORAGE=dynamodb) and the cipher
  * (the KMS key of KMS_KEY_ID, else the local master key, created 0600 on
- * first start unless MASTER_KEY is set).
+ * first start unless MASTER_KEY is set). A DATA_DIR it cannot use is a
+ * {@link ConfigError} naming DATA_DIR.
  */
 export async function openLocalRuntime(config: Config, logger?: Logger): Promise<LocalRuntime> {
   const storage = await openStorage(config);

@@ -1,6 +1,4 @@
-import { serve, type ServerType } from '@hono/node-server';
-import { readFileSync } from 'node:fs';
-import { createServer as createHttpsServer } from 'node:https';
+import type { ServerType } from '@hono/node-server';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { UserService } from '../accounts/users.js';
@@ -9,8 +7,15 @@ import { createLogger, type Logger } from '../http/logger.js';
 import type { PeerAddress } from '../http/types.js';
 import { parseCommand, UsageError } from './args.js';
 import type { CliIo } from './io.js';
-import { composeGateway } from './compose.js';
+import { OidcClientSecretStore } from '../accounts/oidc/client-secret-store.js';
+import { createRelyingParty, discoverInBackground } from '../accounts/oidc/create-relying-party.js';
+import type { OidcRelyingParty } from '../accounts/oidc/relying-party.js';
+import { signInSummary } from '../accounts/oidc/sign-in-summary.js';
+import { composeGateway, createGatewayClientDirectory } from './compose.js';
 import { createMcpMount, resolveJira, type JiraSetup } from './jira-setup.js';
+import { listen } from './listen.js';
+import { issuerConfigs, selectByHost } from './loopback-issuers.js';
+import { startPeriodicPurge } from './purge-runner.js';
 import { openLocalRuntime, type LocalRuntime } from './runtime.js';
 
 export const SERVE_USAGE = `Usage: jira-mcp-gateway serve [--role all|oauth|mcp] [--port N] [--host ADDR]
@@ -20,11 +25,28 @@ Runs the gateway. With no configuration it listens on http://127.0.0.1:8080,
 keeps its data in ./data (SQLite), and, when no Jira site is configured, starts
 the built-in Jira sandbox (demo project DEMO) and points the tools at it.
 
+The first line it prints is the URL to give MCP clients (PUBLIC_URL + /mcp).
+With PUBLIC_URL unset that is http://localhost:8080/mcp, and
+http://127.0.0.1:8080/mcp answers too, as its own issuer (docs/clients.md).
+If it cannot start (port taken, DATA_DIR unusable, Jira credential missing)
+it exits with status 1 and names the setting to change.
+
 Roles:
   all    the authorization server and /mcp in one process (default)
   oauth  only the authorization server
   mcp    only /mcp; checks tokens by introspection at OAUTH_INTERNAL_URL
          (needs INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET)
+
+Sign-in: local accounts by default. To sign in through the organisation's
+OpenID Connect provider set OIDC_ISSUER and OIDC_CLIENT_ID (and a client
+secret: OIDC_CLIENT_SECRET, or stored with 'oidc set-client-secret'), and
+register this redirect URI at the provider:
+  <PUBLIC_URL>/login/oidc/callback
+The start-up banner prints it with PUBLIC_URL filled in. See docs/identity.md.
+
+The all and oauth roles purge what is done with (expired codes, tokens,
+sessions, counters, old grants, unused clients, audit events past retention)
+every PURGE_INTERVAL_SECONDS (default 3600; 0: never, run 'purge' instead).
 
 Every setting is also an environment variable; see 'jira-mcp-gateway --help'.
 `;
@@ -42,9 +64,61 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** Whether a loopback alias can be reached on the address the listener binds. */
+function reachable(alias: string, host: string): boolean {
+  const ipv6 = new URL(alias).hostname === '[::1]';
+  if (host === '::' || host === 'localhost') return true;
+  return ipv6 ? host === '::1' : host !== '::1';
+}
+
+/**
+ * The start-up banner. It leads with the one URL to paste into an MCP
+ * client (the resource, exactly as the metadata names it), so nobody
+ * copies the listening address instead, whose host may be another spelling.
+ * @see RFC 9728 §3.3 (the resource must be the URL the client was given)
+ */
+export function bannerLines(options: {
+  config: Config;
+  url: string;
+  data: string;
+  jira?: string;
+  adminPassword?: string;
+}): string[] {
+  const { config } = options;
+  const lines: string[] = [];
+  if (config.role !== 'oauth') {
+    lines.push(`MCP endpoint:        ${config.resource}`);
+    const aliases = (config.loopbackAliases ?? []).filter((alias) => reachable(alias, config.host));
+    if (aliases.length > 0) {
+      lines.push(
+        `  also answers as:   ${aliases.map((alias) => `${alias}/mcp`).join(', ')} (each its own issuer)`,
+      );
+    }
+  }
+  lines.push(
+    `jira-mcp-gateway listening on ${options.url} (role: ${config.role})`,
+    `  issuer (PUBLIC_URL): ${config.publicUrl}`,
+    `  data:                ${options.data}`,
+  );
+  if (options.jira !== undefined) lines.push(`  Jira:                ${options.jira}`);
+  if (config.role !== 'mcp') lines.push(...signInSummary(config));
+  if (options.adminPassword !== undefined) {
+    lines.push(
+      '',
+      '  First run: created user "admin" with password',
+      `      ${options.adminPassword}`,
+      '  (shown only now; stored hashed. Add users with `npm run cli -- user add NAME --password-stdin`;',
+      '  lost it? `npm run cli -- user set-password admin --password-stdin` sets a new one.)',
+    );
+  }
+  return lines;
+}
+
 /**
  * Starts the gateway for a configuration: storage, first admin, Jira (or
- * the sandbox), the app, and the HTTP(S) listener. Prints the banner.
+ * the sandbox), one app per issuer (see loopback-issuers.ts), and the
+ * HTTP(S) listener. Prints the banner. A listener that cannot start closes
+ * everything it opened and throws a {@link ConfigError} naming the setting.
  */
 export async function startGateway(
   config: Config,
@@ -54,8 +128,11 @@ export async function startGateway(
   const runtime: LocalRuntime = await openLocalRuntime(config, logger);
   let jira: JiraSetup | undefined;
   let adminPassword: string | undefined;
+  let relyingParty: OidcRelyingParty | undefined;
+  let server: ServerType;
   try {
-    if (config.role !== 'mcp') {
+    // With LOCAL_LOGIN=false a password admin could never sign in: none is made.
+    if (config.role !== 'mcp' && config.localLogin) {
       adminPassword = await new UserService(
         runtime.storage.users,
         runtime.clock,
@@ -64,67 +141,85 @@ export async function startGateway(
     if (config.role !== 'oauth') {
       jira = await resolveJira(config, runtime, path.join(config.dataDir, 'sandbox.db'));
     }
+    const base = {
+      storage: runtime.storage,
+      audit: runtime.audit,
+      clock: runtime.clock,
+      logger,
+      peerAddress: nodePeerAddress,
+    };
+    const clients = createGatewayClientDirectory({ config, ...base });
+    relyingParty =
+      config.oidc === undefined || config.role === 'mcp'
+        ? undefined
+        : createRelyingParty(
+            config.oidc,
+            () =>
+              new OidcClientSecretStore(
+                runtime.storage.secrets,
+                runtime.cipher,
+                runtime.clock,
+              ).get(),
+            { clock: runtime.clock },
+          );
+    const apps = issuerConfigs(config).map(({ host, config: issuer }) => ({
+      host,
+      value: composeGateway({
+        ...base,
+        config: issuer,
+        clients,
+        ...(relyingParty === undefined ? {} : { oidcRelyingParty: relyingParty }),
+        ...(jira === undefined ? {} : { mountMcp: createMcpMount(issuer, runtime, jira) }),
+      }),
+    }));
+    server = await listen(config, (request, env) =>
+      selectByHost(apps, request.headers.get('host')).fetch(request, env),
+    );
   } catch (error) {
+    // Nothing may keep the process alive after a failed start (the sandbox's
+    // listener, the database): the operator must see it exit.
+    await jira?.close();
     await runtime.close();
     throw error;
   }
-  const app = composeGateway({
-    config,
-    storage: runtime.storage,
-    audit: runtime.audit,
-    clock: runtime.clock,
-    logger,
-    peerAddress: nodePeerAddress,
-    ...(jira === undefined ? {} : { mountMcp: createMcpMount(config, runtime, jira) }),
-  });
-
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const tls = config.tls;
-    const created = serve(
-      {
-        fetch: app.fetch,
-        port: config.port,
-        hostname: config.host,
-        ...(tls === undefined
-          ? {}
-          : {
-              createServer: createHttpsServer,
-              serverOptions: { cert: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) },
-            }),
-      },
-      () => {
-        resolve(created);
-      },
-    );
-    created.once('error', reject);
-  });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const scheme = config.tls === undefined ? 'http' : 'https';
   const url = `${scheme}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
-  const lines = [
-    `jira-mcp-gateway listening on ${url} (role: ${config.role})`,
-    `  issuer (PUBLIC_URL): ${config.publicUrl}`,
-  ];
-  if (config.role !== 'oauth') lines.push(`  MCP endpoint:        ${config.resource}`);
-  lines.push(
-    `  data:                ${
-      config.dynamoDb === undefined
-        ? config.databasePath
-        : `DynamoDB table ${config.dynamoDb.tableName}`
-    } (${runtime.masterKeySource === 'kms' ? 'credential key: AWS KMS' : `master key: ${runtime.masterKeySource}`})`,
-  );
-  if (jira !== undefined) lines.push(`  Jira:                ${jira.description}`);
-  if (adminPassword !== undefined) {
-    lines.push(
-      '',
-      '  First run: created user "admin" with password',
-      `      ${adminPassword}`,
-      '  (shown only now; stored hashed. Add users with `npm run cli -- user add NAME --password-stdin`.)',
-    );
-  }
+  const data = `${
+    config.dynamoDb === undefined
+      ? config.databasePath
+      : `DynamoDB table ${config.dynamoDb.tableName}`
+  } (${runtime.masterKeySource === 'kms' ? 'credential key: AWS KMS' : `master key: ${runtime.masterKeySource}`})`;
+  const lines = bannerLines({
+    config,
+    url,
+    data,
+    ...(jira === undefined ? {} : { jira: jira.description }),
+    ...(adminPassword === undefined ? {} : { adminPassword }),
+  });
   io.stdout(lines.join('\n') + '\n');
+  if (relyingParty !== undefined) discoverInBackground(relyingParty, logger);
+
+  // The authorization server's roles own the records a purge deletes; an
+  // mcp-only process sharing the store leaves it to them.
+  const purge =
+    config.role !== 'mcp' && config.purgeIntervalSeconds > 0
+      ? startPeriodicPurge(
+          {
+            storage: runtime.storage,
+            audit: runtime.audit,
+            clock: runtime.clock,
+            settings: {
+              unusedClientTtlSeconds: config.unusedClientTtlSeconds,
+              auditRetentionDays: config.auditRetentionDays,
+            },
+          },
+          config.purgeIntervalSeconds,
+          logger,
+        )
+      : undefined;
 
   return {
     url,
@@ -137,6 +232,7 @@ export async function startGateway(
         // Streamable HTTP clients may hold keep-alive sockets open.
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
+      await purge?.stop();
       await jira?.close();
       await runtime.close();
     },

@@ -9,6 +9,7 @@ import { createCookieJar } from './cookies.js';
 import type { Logger } from './logger.js';
 import { errorHandler, requestContext, securityHeaders } from './middleware.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
+import { OIDC_PATHS, registerOidcRoutes, type OidcRouteDeps } from './oidc-routes.js';
 import type { GatewayApp, GatewayEnv, PeerAddress } from './types.js';
 
 export interface AppOptions {
@@ -16,7 +17,8 @@ export interface AppOptions {
   resource: string;
   logger: Logger;
   peerAddress: PeerAddress;
-  trustProxy: boolean;
+  /** TRUST_PROXY: proxies appending to X-Forwarded-For; 0 ignores it. */
+  trustProxyHops: number;
   /** Present when this process is (or includes) the authorization server. */
   oauth?: {
     ctx: OAuthContext;
@@ -24,6 +26,10 @@ export interface AppOptions {
     throttle: AuthorizeThrottle;
     registrationRateLimitPerHour: number;
     sessionSeconds: number;
+    /** Sign-in through the organisation's OpenID provider, when configured. */
+    oidc?: Omit<OidcRouteDeps, 'ctx' | 'cookies' | 'sessionSeconds' | 'logger' | 'localLogin'>;
+    /** LOCAL_LOGIN: offer (and accept) the username and password form. Default true. */
+    localLogin?: boolean;
   };
   /** Mounts the MCP resource server routes when this process serves /mcp. */
   mountMcp?: (app: GatewayApp) => void;
@@ -36,7 +42,7 @@ export interface AppOptions {
 export function createApp(options: AppOptions): GatewayApp {
   const app = new Hono<GatewayEnv>();
   const https = options.publicUrl.startsWith('https://');
-  app.use('*', requestContext(options.logger, options.peerAddress, options.trustProxy));
+  app.use('*', requestContext(options.logger, options.peerAddress, options.trustProxyHops));
   app.use('*', securityHeaders(https));
   app.onError(errorHandler(options.logger));
 
@@ -54,12 +60,33 @@ export function createApp(options: AppOptions): GatewayApp {
     registerOAuthRoutes(app, options.oauth.ctx, {
       registrationRateLimitPerHour: options.oauth.registrationRateLimitPerHour,
     });
+    const localLogin = options.oauth.localLogin ?? true;
+    const cookies = createCookieJar(https);
+    const oidc = options.oauth.oidc;
+    if (oidc !== undefined || !localLogin) {
+      // Before the /authorize routes: with LOCAL_LOGIN=false it refuses the password POST first.
+      if (oidc === undefined) throw new Error('LOCAL_LOGIN=false needs an OpenID provider');
+      registerOidcRoutes(app, {
+        ...oidc,
+        ctx: options.oauth.ctx,
+        cookies,
+        sessionSeconds: options.oauth.sessionSeconds,
+        logger: options.logger,
+        localLogin,
+      });
+    }
     registerAuthorizeRoutes(app, {
       ctx: options.oauth.ctx,
       accounts: options.oauth.accounts,
       throttle: options.oauth.throttle,
-      cookies: createCookieJar(https),
+      cookies,
       sessionSeconds: options.oauth.sessionSeconds,
+      loginOptions: {
+        localLogin,
+        ...(oidc === undefined
+          ? {}
+          : { oidc: { startPath: OIDC_PATHS.start, providerName: oidc.providerName } }),
+      },
     });
   }
   options.mountMcp?.(app);

@@ -4,6 +4,7 @@ import { AUDIT_EVENT } from '../audit/audit-events.js';
 import { constantTimeEqual, hashSecret } from '../crypto/hash.js';
 import { randomToken } from '../crypto/random.js';
 import {
+  afterSignIn,
   buildRedirect,
   UntrustedRedirectError,
   validateAuthorizationRequest,
@@ -13,11 +14,13 @@ import type { OAuthContext } from '../oauth/context.js';
 import { issueAuthorizationCode } from '../oauth/issue-code.js';
 import { OAUTH_PATHS } from '../oauth/metadata.js';
 import { SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../oauth/scopes.js';
+import type { LoginAttempt, ThrottleDecision } from '../accounts/login-throttle.js';
 import { normalizeUsername } from '../accounts/users.js';
 import type { UserRecord } from '../storage/ports.js';
-import { readLimitedText, MAX_FORM_BYTES } from './body.js';
+import { parseOwnQuery, readPageForm } from './body.js';
 import type { CookieJar } from './cookies.js';
 import { renderConsentPage, renderErrorPage, renderLoginPage } from './pages/index.js';
+import type { LoginPageInput } from './pages/index.js';
 import type { GatewayApp, GatewayEnv } from './types.js';
 
 /** What the pages need of accounts. */
@@ -28,14 +31,12 @@ export interface AuthorizeAccounts {
   ): Promise<{ id: string; username: string } | undefined>;
 }
 
-/** What the pages need of the login throttle. */
+/** What the pages need of the login throttle (see `LoginThrottle`). */
 export interface AuthorizeThrottle {
-  check(
-    username: string,
-    ip: string,
-  ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
-  recordFailure(username: string, ip: string): Promise<void>;
-  recordSuccess(username: string, ip: string): Promise<void>;
+  /** Counts the attempt before the password is checked; verify only when allowed. */
+  reserve(username: string, ip: string): Promise<ThrottleDecision>;
+  /** After a good password: the attempt no longer counts as a failure. */
+  recordSuccess(attempt: LoginAttempt): Promise<void>;
 }
 
 export interface AuthorizeRouteDeps {
@@ -44,6 +45,8 @@ export interface AuthorizeRouteDeps {
   throttle: AuthorizeThrottle;
   cookies: CookieJar;
   sessionSeconds: number;
+  /** What the login page offers besides (or instead of) the password form; see oidc-routes.ts. */
+  loginOptions?: Pick<LoginPageInput, 'oidc' | 'localLogin'>;
 }
 
 const CSRF_COOKIE_SECONDS = 3600;
@@ -104,17 +107,22 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
 
   const errorPage = (
     c: Context<GatewayEnv>,
-    status: 400 | 403,
+    status: 400 | 403 | 429,
     title: string,
     message: string,
+    extra: { hint?: string | undefined; headers?: Readonly<Record<string, string>> } = {},
   ): Response => {
     const nonce = randomBytes(16).toString('base64');
-    return page(
+    const response = page(
       c,
-      renderErrorPage({ nonce, title, message, requestId: c.get('requestId') }),
+      renderErrorPage({ nonce, title, message, hint: extra.hint, requestId: c.get('requestId') }),
       status,
       pageCsp(nonce),
     );
+    for (const [name, value] of Object.entries(extra.headers ?? {})) {
+      response.headers.set(name, value);
+    }
+    return response;
   };
 
   const csrfToken = (c: Context<GatewayEnv>): string => {
@@ -135,14 +143,22 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
     return user === undefined || user.disabled ? undefined : user;
   };
 
-  /** Validates the request; answers the error page or error redirect itself. */
+  /**
+   * Validates the request; answers the error page or error redirect itself.
+   * `consentShown`: only the consent POST, after a person saw the consent
+   * page, may redirect errors to a client nobody vouched for (RFC 9700 §4.11.2).
+   */
   const validate = async (
     c: Context<GatewayEnv>,
     params: URLSearchParams,
     status: 302 | 303,
+    consentShown = false,
   ): Promise<AuthorizationRequest | Response> => {
     try {
-      const result = await validateAuthorizationRequest(params, ctx);
+      const result = await validateAuthorizationRequest(params, ctx, {
+        requester: { ip: c.get('ip') },
+        consentShown,
+      });
       if (result.ok) return result.request;
       return c.redirect(
         buildRedirect(result.redirectUri, ctx.issuer, {
@@ -154,7 +170,10 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
       );
     } catch (error) {
       if (error instanceof UntrustedRedirectError) {
-        return errorPage(c, 400, error.title, error.message);
+        return errorPage(c, error.status, error.title, error.message, {
+          hint: error.hint,
+          headers: error.headers,
+        });
       }
       throw error;
     }
@@ -175,6 +194,7 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
       requestId: rawRequest,
       clientName: request.client.clientName ?? request.client.clientId,
       redirectHost: redirectHost(request.redirectUri),
+      ...deps.loginOptions,
       ...extra,
     });
     return page(c, html, status, pageCsp(nonce));
@@ -234,9 +254,8 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
     if (type !== 'application/x-www-form-urlencoded') {
       return errorPage(c, 400, 'Invalid request', 'The form could not be read.');
     }
-    const form = new URLSearchParams(
-      await readLimitedText(c.req.raw, MAX_FORM_BYTES, 'invalid_request'),
-    );
+    // A raw control character, an oversized or an aborted body: a 4xx from the error handler.
+    const form = await readPageForm(c.req.raw);
     const cookie = cookies.get(c, 'csrf');
     const sent = form.get('csrf_token') ?? '';
     if (cookie === undefined || !constantTimeEqual(hashSecret(cookie), hashSecret(sent))) {
@@ -250,34 +269,67 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
     return form;
   };
 
+  /**
+   * The authorization request a page carried in its hidden `request` field,
+   * re-serialized; a field our pages could not have written (a raw CR, LF or
+   * NUL) gets a 400 page.
+   * @see WHATWG URL §5.2 (application/x-www-form-urlencoded serializing)
+   */
+  const requestField = (
+    c: Context<GatewayEnv>,
+    form: URLSearchParams,
+  ): { params: URLSearchParams; raw: string } | Response => {
+    const params = parseOwnQuery(form.get('request') ?? '');
+    if (params === undefined) {
+      return errorPage(
+        c,
+        400,
+        'Invalid request',
+        'This form was altered. Go back to the application and start signing in again.',
+      );
+    }
+    return { params, raw: params.toString() };
+  };
+
   app.get(OAUTH_PATHS.authorize, async (c) => {
     const params = new URL(c.req.url).searchParams;
     const request = await validate(c, params, 302);
     if (request instanceof Response) return request;
     const user = await sessionUser(c);
-    if (user === undefined) return showLogin(c, request, params.toString(), 200);
+    if (user === undefined || request.forceLogin) {
+      return showLogin(c, request, afterSignIn(params).toString(), 200);
+    }
     return showConsent(c, request, params.toString(), user);
   });
 
   app.post(OAUTH_PATHS.login, async (c) => {
     const form = await checkPost(c);
     if (form instanceof Response) return form;
-    const rawRequest = form.get('request') ?? '';
-    const request = await validate(c, new URLSearchParams(rawRequest), 303);
+    const field = requestField(c, form);
+    if (field instanceof Response) return field;
+    const rawRequest = field.raw;
+    const request = await validate(c, field.params, 303);
     if (request instanceof Response) return request;
 
     const username = normalizeUsername((form.get('username') ?? '').trim());
     const password = form.get('password') ?? '';
     const ip = c.get('ip');
     const origin = { requestId: c.get('requestId'), ip };
-    const throttle = await deps.throttle.check(username, ip);
+    // Reserved before the password is verified, so a parallel burst cannot
+    // have more guesses checked than the limit allows.
+    const throttle = await deps.throttle.reserve(username, ip);
     if (!throttle.allowed) {
-      await ctx.audit.record({
-        type: AUDIT_EVENT.loginThrottled,
-        outcome: 'failure',
-        username,
-        ...origin,
-      });
+      // One row for the 1st, 10th, 100th… refusal of a window, not one each:
+      // refusals cost the sender nothing, so they must not grow the trail.
+      if (throttle.audit) {
+        await ctx.audit.record({
+          type: AUDIT_EVENT.loginThrottled,
+          outcome: 'failure',
+          username,
+          ...origin,
+          detail: { limitedBy: throttle.limitedBy, refusedInWindow: throttle.refusedInWindow },
+        });
+      }
       const response = showLogin(c, request, rawRequest, 429, {
         error: `Too many failed sign-ins. Try again in ${Math.ceil(throttle.retryAfterSeconds / 60)} minute(s).`,
         username,
@@ -290,7 +342,6 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
         ? undefined
         : await deps.accounts.authenticate(username, password);
     if (user === undefined) {
-      await deps.throttle.recordFailure(username, ip);
       await ctx.audit.record({
         type: AUDIT_EVENT.loginFailed,
         outcome: 'failure',
@@ -302,7 +353,7 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
         username,
       });
     }
-    await deps.throttle.recordSuccess(username, ip);
+    await deps.throttle.recordSuccess(throttle.attempt);
     const sessionId = randomToken();
     const now = ctx.clock.now();
     await ctx.storage.sessions.create({
@@ -326,8 +377,10 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
   app.post(OAUTH_PATHS.consent, async (c) => {
     const form = await checkPost(c);
     if (form instanceof Response) return form;
-    const rawRequest = form.get('request') ?? '';
-    const request = await validate(c, new URLSearchParams(rawRequest), 303);
+    const field = requestField(c, form);
+    if (field instanceof Response) return field;
+    const rawRequest = field.raw;
+    const request = await validate(c, field.params, 303, true);
     if (request instanceof Response) return request;
     const user = await sessionUser(c);
     if (user === undefined) return c.redirect(`${OAUTH_PATHS.authorize}?${rawRequest}`, 303);

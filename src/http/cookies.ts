@@ -12,7 +12,8 @@ export interface CookieJar {
   clear(c: Context, name: CookieName): void;
 }
 
-export type CookieName = 'session' | 'csrf';
+/** `oidc`: a sign-in at the OpenID provider in flight (see oidc-routes.ts). */
+export type CookieName = 'session' | 'csrf' | 'oidc';
 
 export function createCookieJar(https: boolean): CookieJar {
   const fullName = (name: CookieName): string => (https ? `__Host-jmg_${name}` : `jmg_${name}`);
@@ -24,8 +25,9 @@ export function createCookieJar(https: boolean): CookieJar {
         httpOnly: true,
         secure: https,
         // Lax lets the session ride the top-level navigation from the client to
-        // /authorize; the CSRF cookie only ever needs to come back from our own forms.
-        sameSite: name === 'session' ? 'Lax' : 'Strict',
+        // /authorize, and the sign-in cookie the one back from the OpenID
+        // provider; the CSRF cookie only ever needs to come back from our own forms.
+        sameSite: name === 'csrf' ? 'Strict' : 'Lax',
         maxAge: maxAgeSeconds,
       });
     },

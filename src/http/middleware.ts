@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { randomToken } from '../crypto/random.js';
 import { OAuthError } from '../oauth/errors.js';
+import { BodyAbortedError } from './body.js';
+import { forwardedClientIp } from './forwarded-for.js';
 import type { Logger } from './logger.js';
 import type { GatewayEnv, PeerAddress } from './types.js';
 
@@ -12,13 +14,13 @@ import type { GatewayEnv, PeerAddress } from './types.js';
 export function requestContext(
   logger: Logger,
   peerAddress: PeerAddress,
-  trustProxy: boolean,
+  trustProxyHops: number,
 ): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const started = performance.now();
     const requestId = randomToken(12);
     c.set('requestId', requestId);
-    c.set('ip', clientIp(c, peerAddress, trustProxy));
+    c.set('ip', clientIp(c, peerAddress, trustProxyHops));
     await next();
     // Set on the response's own headers, as securityHeaders does: `c.header()`
     // after the response exists makes Hono copy it into a new one, which
@@ -35,12 +37,13 @@ export function requestContext(
   };
 }
 
-function clientIp(c: Context, peerAddress: PeerAddress, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded !== undefined && forwarded !== '') return forwarded;
-  }
-  return peerAddress(c.req.raw, c.env) ?? 'unknown';
+/** The entry the trusted proxies vouch for (see TRUST_PROXY), else the peer. */
+function clientIp(c: Context, peerAddress: PeerAddress, trustProxyHops: number): string {
+  return (
+    forwardedClientIp(c.req.header('x-forwarded-for'), trustProxyHops) ??
+    peerAddress(c.req.raw, c.env) ??
+    'unknown'
+  );
 }
 
 /**
@@ -74,6 +77,13 @@ export function securityHeaders(https: boolean): MiddlewareHandler<GatewayEnv> {
 export function errorHandler(logger: Logger) {
   return (error: Error, c: Context<GatewayEnv>): Response => {
     if (error instanceof OAuthError) {
+      if (error instanceof BodyAbortedError) {
+        // The client went away mid-body: worth a trace when debugging, not an alarm.
+        logger.debug('request body aborted by the client', {
+          requestId: c.get('requestId'),
+          path: c.req.path,
+        });
+      }
       return oauthErrorResponse(error);
     }
     const requestId = c.get('requestId');

@@ -1,11 +1,15 @@
 import type { Context } from 'hono';
 import { AUDIT_EVENT } from '../audit/audit-events.js';
-import { authenticateClient, readClientCredentials } from '../oauth/client-authentication.js';
+import {
+  authenticateClient,
+  BASIC_CHALLENGE,
+  readClientCredentials,
+} from '../oauth/client-authentication.js';
 import type { OAuthContext, RequestOrigin } from '../oauth/context.js';
 import { OAuthError } from '../oauth/errors.js';
 import { introspectToken } from '../oauth/introspect.js';
 import { authorizationServerMetadata, OAUTH_PATHS } from '../oauth/metadata.js';
-import { registerClient } from '../oauth/register.js';
+import { registerClient, reserveRegistration } from '../oauth/register.js';
 import { revokeToken } from '../oauth/revoke.js';
 import { redeemAuthorizationCode, refreshTokens } from '../oauth/token-grants.js';
 import type { ClientKind, ClientRecord } from '../storage/ports.js';
@@ -31,15 +35,20 @@ async function authenticatedClient(
   if (presented === undefined) {
     throw new OAuthError('invalid_client', 'client authentication is required', {
       status: 401,
-      headers: { 'WWW-Authenticate': 'Basic realm="jira-mcp-gateway"' },
+      headers: BASIC_CHALLENGE,
     });
   }
   let client: ClientRecord | undefined;
   try {
-    client = await ctx.clients.find(presented.clientId);
+    client = await ctx.clients.find(presented.clientId, { ip: c.get('ip') });
   } catch (error) {
-    if (error instanceof OAuthError) {
-      throw new OAuthError('invalid_client', error.message, { status: 401 });
+    // A spent metadata-document fetch budget is a 429 to retry, not bad credentials.
+    if (error instanceof OAuthError && error.status !== 429) {
+      // RFC 6749 §5.2: a client that tried Basic gets the challenge back.
+      throw new OAuthError('invalid_client', error.message, {
+        status: 401,
+        ...(presented.basicHeader === true ? { headers: BASIC_CHALLENGE } : {}),
+      });
     }
     throw error;
   }
@@ -56,7 +65,9 @@ export function registerOAuthRoutes(
   ctx: OAuthContext,
   options: OAuthRouteOptions,
 ): void {
-  const metadata = authorizationServerMetadata(ctx.issuer);
+  const metadata = authorizationServerMetadata(ctx.issuer, {
+    clientIdMetadataDocuments: ctx.clients.metadataDocumentsSupported,
+  });
   const metadataPaths = [
     '/.well-known/oauth-authorization-server',
     // Path-inserted forms some clients derive from the MCP URL (RFC 8414 §3.1).
@@ -69,16 +80,11 @@ export function registerOAuthRoutes(
 
   app.use(OAUTH_PATHS.register, publicCors('POST, OPTIONS'), noStore);
   app.post(OAUTH_PATHS.register, async (c) => {
-    const now = ctx.clock.now();
-    const hour = 3600_000;
-    const windowEnd = Math.floor(now / hour) * hour + hour;
-    const count = await ctx.storage.counters.increment(`register:${c.get('ip')}`, now, windowEnd);
-    if (count > options.registrationRateLimitPerHour) {
-      throw new OAuthError('temporarily_unavailable', 'too many registrations from this address', {
-        status: 429,
-        headers: { 'Retry-After': String(Math.ceil((windowEnd - now) / 1000)) },
-      });
-    }
+    await reserveRegistration(
+      { counters: ctx.storage.counters, clock: ctx.clock },
+      c.get('ip'),
+      options.registrationRateLimitPerHour,
+    );
     const body = await readJson(c.req.raw);
     const { client, response } = await registerClient(body, {
       clients: ctx.storage.clients,

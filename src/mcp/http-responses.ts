@@ -8,6 +8,7 @@
 export const JSON_RPC_ERROR = {
   parseError: -32700,
   invalidRequest: -32600,
+  invalidParams: -32602,
   internalError: -32603,
   /** Implementation-defined server error; the SDK uses it for transport refusals. */
   serverError: -32000,

@@ -19,6 +19,9 @@ import {
   mcpPreflightResponse,
   withHeaders,
 } from './http-responses.js';
+import { batchRefusal } from './json-rpc-batch.js';
+import { initializeParamsRefusal } from './initialize-params.js';
+import { messageShapeRefusal } from './json-rpc-shape.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.js';
 import {
@@ -63,7 +66,11 @@ const defaultLog = (line: object): void => {
  * 4. Anything but POST → 405 `Allow: POST` (stateless: no SSE stream to GET,
  *    no session to DELETE).
  * 5. Unsupported `MCP-Protocol-Version` → 400; non-JSON → 415; body over
- *    1 MiB → 413; unparsable JSON → 400.
+ *    1 MiB → 413; unparsable JSON → 400; a batch from a 2025-06-18+ client,
+ *    an empty batch or one over `MAX_JSON_RPC_BATCH` → 400 -32600; valid
+ *    JSON that is no JSON-RPC message → 400 -32600; an `initialize` without
+ *    the params the protocol requires → 400 -32602 (the SDK would answer
+ *    -32603 with its schema dump).
  * 6. A `tools/call` of an enabled tool the token's scopes do not cover →
  *    403 `insufficient_scope` naming the scopes to request.
  * 7. The SDK serves the request with a per-request server (JSON responses).
@@ -187,6 +194,17 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => 
       parsed = JSON.parse(body.text);
     } catch {
       return jsonRpcErrorResponse(400, JSON_RPC_ERROR.parseError, 'Parse error: Invalid JSON');
+    }
+    // Before peeking at tool calls, so a refused batch audits and runs nothing.
+    const refusal = batchRefusal(parsed, version) ?? messageShapeRefusal(parsed);
+    if (refusal !== undefined) {
+      return jsonRpcErrorResponse(400, JSON_RPC_ERROR.invalidRequest, refusal);
+    }
+    const badInitialize = initializeParamsRefusal(parsed);
+    if (badInitialize !== undefined) {
+      return jsonRpcErrorResponse(400, JSON_RPC_ERROR.invalidParams, badInitialize.message, {
+        id: badInitialize.id,
+      });
     }
     const calls = peekToolCalls(parsed);
     const challenge = await scopeChallenge(token, calls, !Array.isArray(parsed));

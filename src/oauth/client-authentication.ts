@@ -7,6 +7,12 @@ export interface PresentedClient {
   clientId: string;
   clientSecret?: string;
   method: 'client_secret_basic' | 'client_secret_post' | 'none';
+  /**
+   * Present when the credentials came in `Authorization: Basic` (even as a
+   * public client with an empty password): a failure must then answer with
+   * a Basic challenge (RFC 6749 §5.2).
+   */
+  basicHeader?: true;
 }
 
 function formDecode(value: string): string {
@@ -25,7 +31,8 @@ export function readClientCredentials(
 ): PresentedClient | undefined {
   const formId = form.get('client_id') ?? undefined;
   const formSecret = form.get('client_secret') ?? undefined;
-  if (authorization !== undefined && /^basic /i.test(authorization)) {
+  // `Basic` alone is an attempt too: header values arrive trimmed, so "Basic " loses its space.
+  if (authorization !== undefined && /^basic(?:\s|$)/i.test(authorization)) {
     if (formSecret !== undefined) {
       throw new OAuthError('invalid_request', 'use one client authentication method, not two');
     }
@@ -49,8 +56,8 @@ export function readClientCredentials(
       throw new OAuthError('invalid_request', 'client_id in the body and the header differ');
     }
     // Some client libraries send public clients as Basic with an empty password.
-    if (clientSecret === '') return { clientId, method: 'none' };
-    return { clientId, clientSecret, method: 'client_secret_basic' };
+    if (clientSecret === '') return { clientId, method: 'none', basicHeader: true };
+    return { clientId, clientSecret, method: 'client_secret_basic', basicHeader: true };
   }
   if (formId === undefined || formId === '') return undefined;
   if (formSecret !== undefined) {
@@ -59,11 +66,11 @@ export function readClientCredentials(
   return { clientId: formId, method: 'none' };
 }
 
+/** The challenge a 401 carries when the client tried (or must use) HTTP Basic. @see RFC 6749 §5.2 */
+export const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="jira-mcp-gateway"' } as const;
+
 function basicFailure(description: string): OAuthError {
-  return new OAuthError('invalid_client', description, {
-    status: 401,
-    headers: { 'WWW-Authenticate': 'Basic realm="jira-mcp-gateway"' },
-  });
+  return new OAuthError('invalid_client', description, { status: 401, headers: BASIC_CHALLENGE });
 }
 
 /**
@@ -80,7 +87,7 @@ export function authenticateClient(
   kinds: readonly ClientKind[] = ['oauth'],
 ): ClientRecord {
   const fail = (description: string): OAuthError =>
-    presented.method === 'client_secret_basic'
+    presented.method === 'client_secret_basic' || presented.basicHeader === true
       ? basicFailure(description)
       : new OAuthError('invalid_client', description, { status: 401 });
 

@@ -4,14 +4,28 @@
  * fetches it instead of requiring registration.
  */
 import type { Clock } from '../clock.js';
-import type { ClientRecord } from '../storage/ports.js';
+import type { ClientRecord, CounterRepository } from '../storage/ports.js';
 import { parseClientMetadata } from './client-metadata.js';
 import { OAuthError } from './errors.js';
 import { DocumentFetchError, fetchJsonDocument } from './fetch-json-document.js';
+import { MetadataDocumentError, refused } from './metadata-document-error.js';
 import { hasDotSegment, hasUnsafeCharacters, splitAuthority, splitUri } from './uri-parts.js';
 
 export interface ClientMetadataDocumentResolverOptions {
   clock: Clock;
+  /** Where the per-IP fetch budget is counted (shared by every process). */
+  counters: CounterRepository;
+  /**
+   * False: https client ids are refused without a fetch, and the server
+   * metadata says documents are not supported. Default true.
+   */
+  enabled?: boolean;
+  /** Outbound fetches one IP address may cause per hour; default 20. */
+  fetchesPerIpPerHour?: number;
+  /** How long a failed fetch or a refused document is remembered; default 60 s. */
+  failureTtlMs?: number;
+  /** Most failures remembered at once (the oldest is forgotten first); default 1000. */
+  failureCacheSize?: number;
   /** Deadline for the whole fetch; default 5000 ms. */
   timeoutMs?: number;
   /** Largest accepted document; default 5120 bytes. */
@@ -27,12 +41,21 @@ export interface ClientMetadataDocumentResolverOptions {
   ca?: string | Buffer;
 }
 
+/** Who caused a resolve: the budget of outbound fetches is per IP address. */
+export interface DocumentRequester {
+  ip: string;
+}
+
 export interface ClientMetadataDocumentResolver {
+  /** Whether documents are fetched at all (`CLIENT_METADATA_DOCUMENTS`). */
+  readonly enabled: boolean;
   /** True when `clientId` has the shape of a metadata document URL (no fetch). */
   isMetadataDocumentClientId(clientId: string): boolean;
-  /** The client the document describes; throws `OAuthError('invalid_client')`. */
-  resolve(clientId: string): Promise<ClientRecord>;
+  /** The client the document describes; throws {@link MetadataDocumentError}. */
+  resolve(clientId: string, requester: DocumentRequester): Promise<ClientRecord>;
 }
+
+export { MetadataDocumentError, type MetadataDocumentProblem } from './metadata-document-error.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BYTES = 5120;
@@ -40,8 +63,14 @@ const MINUTE = 60_000;
 const DEFAULT_TTL_BOUNDS = { min: 5 * MINUTE, max: 24 * 60 * MINUTE };
 /** Used when the document has no `max-age`. */
 const DEFAULT_TTL_MS = 60 * MINUTE;
-/** Anyone can make us fetch URLs, so the cache must not grow without bound. */
+/** Anyone can make us fetch URLs, so the caches must not grow without bound. */
 const MAX_CACHE_ENTRIES = 1000;
+const MAX_FAILURE_ENTRIES = 1000;
+const DEFAULT_FAILURE_TTL_MS = 60_000;
+const DEFAULT_FETCHES_PER_IP_PER_HOUR = 20;
+const HOUR = 60 * MINUTE;
+/** A waiter whose shared fetch was refused for another IP's budget tries on its own, this often. */
+const MAX_ATTEMPTS = 3;
 const MAX_CLIENT_ID_LENGTH = 2000;
 
 /**
@@ -71,18 +100,43 @@ export function isMetadataDocumentClientId(clientId: string): boolean {
  * `redirect_uris`, and describe a public client: no `client_secret`, and a
  * `token_endpoint_auth_method` of `none` when present (we cannot verify
  * `private_key_jwt`). Valid documents are cached for their `max-age` clamped
- * to `cacheTtlBounds`; failures are never cached; concurrent resolves of one
- * URL share one fetch. Every failure is `OAuthError('invalid_client')`, 400.
+ * to `cacheTtlBounds`; a failure (unreachable URL or refused document) is
+ * remembered for `failureTtlMs`, so repeating a bad URL does not refetch it;
+ * concurrent resolves of one URL share one fetch. Each outbound fetch is
+ * first reserved against the requester's hourly budget in the shared
+ * counters (`CounterRepository.reserve`, atomic), so the budget holds under
+ * concurrency and across processes. Failures throw {@link MetadataDocumentError}.
  * @see draft-ietf-oauth-client-id-metadata-document-00 §4
+ * @see draft-ietf-oauth-client-id-metadata-document-00 §6
  * @see MCP 2025-11-25 authorization
  */
 export function createClientMetadataDocumentResolver(
   options: ClientMetadataDocumentResolverOptions,
 ): ClientMetadataDocumentResolver {
-  const { clock } = options;
+  const { clock, counters } = options;
+  const enabled = options.enabled ?? true;
   const bounds = options.cacheTtlBounds ?? DEFAULT_TTL_BOUNDS;
+  const fetchLimit = options.fetchesPerIpPerHour ?? DEFAULT_FETCHES_PER_IP_PER_HOUR;
+  const failureTtl = options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS;
+  const failureCacheSize = options.failureCacheSize ?? MAX_FAILURE_ENTRIES;
   const cache = new Map<string, { client: ClientRecord; expiresAt: number }>();
+  const failures = new Map<string, { error: MetadataDocumentError; expiresAt: number }>();
   const inFlight = new Map<string, Promise<ClientRecord>>();
+
+  /** Reserve first, then fetch: of concurrent callers, only `fetchLimit` get a slot. */
+  async function reserveFetch(clientId: string, ip: string): Promise<void> {
+    const now = clock.now();
+    const windowEnd = Math.floor(now / HOUR) * HOUR + HOUR;
+    const reservation = await counters.reserve(`cimd-fetch:${ip}`, now, windowEnd, fetchLimit);
+    if (!reservation.reserved) {
+      throw new MetadataDocumentError(
+        'busy',
+        clientId,
+        'too many client metadata documents were fetched for this address; try again later',
+        Math.ceil((reservation.expiresAt - now) / 1000),
+      );
+    }
+  }
 
   async function fetchAndValidate(clientId: string): Promise<ClientRecord> {
     let fetched;
@@ -94,7 +148,9 @@ export function createClientMetadataDocumentResolver(
         ca: options.ca,
       });
     } catch (error) {
-      if (error instanceof DocumentFetchError) throw invalidClient(clientId, error.message);
+      if (error instanceof DocumentFetchError) {
+        throw refused('fetch_failed', clientId, error.message);
+      }
       throw error;
     }
     const client = clientFromDocument(clientId, fetched.body, clock.now());
@@ -103,33 +159,81 @@ export function createClientMetadataDocumentResolver(
       maxAgeMs === undefined ? DEFAULT_TTL_MS : maxAgeMs - fetched.ageSeconds * 1000;
     // The lower bound stops a client from making us refetch on every request.
     const ttl = Math.min(bounds.max, Math.max(bounds.min, freshForMs));
-    if (cache.size >= MAX_CACHE_ENTRIES) {
-      const oldest = cache.keys().next();
-      if (oldest.done !== true) cache.delete(oldest.value);
-    }
-    cache.set(clientId, { client, expiresAt: clock.now() + ttl });
+    remember(cache, MAX_CACHE_ENTRIES, clientId, { client, expiresAt: clock.now() + ttl });
+    failures.delete(clientId);
     return client;
   }
 
+  /** One fetch per URL at a time; its result is shared by every concurrent resolve. */
+  function startFlight(clientId: string, ip: string): Promise<ClientRecord> {
+    const flight = (async () => {
+      await reserveFetch(clientId, ip);
+      try {
+        return await fetchAndValidate(clientId);
+      } catch (error) {
+        if (error instanceof MetadataDocumentError) {
+          remember(failures, failureCacheSize, clientId, {
+            error,
+            expiresAt: clock.now() + failureTtl,
+          });
+        }
+        throw error;
+      }
+    })().finally(() => inFlight.delete(clientId));
+    inFlight.set(clientId, flight);
+    return flight;
+  }
+
   return {
+    enabled,
     isMetadataDocumentClientId,
-    async resolve(clientId) {
+    async resolve(clientId, requester) {
+      if (!enabled) {
+        throw new MetadataDocumentError(
+          'disabled',
+          clientId,
+          'this server does not use client metadata documents (CLIENT_METADATA_DOCUMENTS=false); register the client at the registration endpoint instead',
+        );
+      }
       if (!isMetadataDocumentClientId(clientId)) {
-        throw invalidClient(clientId, 'it is not a valid https metadata document URL');
+        throw refused('invalid', clientId, 'it is not a valid https metadata document URL');
       }
-      const cached = cache.get(clientId);
-      if (cached !== undefined) {
-        if (cached.expiresAt > clock.now()) return copy(cached.client);
-        cache.delete(clientId);
+      for (let attempt = 1; ; attempt += 1) {
+        const now = clock.now();
+        const cached = cache.get(clientId);
+        if (cached !== undefined) {
+          if (cached.expiresAt > now) return copy(cached.client);
+          cache.delete(clientId);
+        }
+        const failed = failures.get(clientId);
+        if (failed !== undefined) {
+          if (failed.expiresAt > now) throw failed.error;
+          failures.delete(clientId);
+        }
+        const shared = inFlight.get(clientId);
+        try {
+          return copy(await (shared ?? startFlight(clientId, requester.ip)));
+        } catch (error) {
+          // A shared fetch refused for its starter's budget says nothing about ours.
+          const othersBudget =
+            shared !== undefined &&
+            error instanceof MetadataDocumentError &&
+            error.problem === 'busy';
+          if (!othersBudget || attempt >= MAX_ATTEMPTS) throw error;
+        }
       }
-      let pending = inFlight.get(clientId);
-      if (pending === undefined) {
-        pending = fetchAndValidate(clientId).finally(() => inFlight.delete(clientId));
-        inFlight.set(clientId, pending);
-      }
-      return copy(await pending);
     },
   };
+}
+
+/** Inserts into a bounded map, dropping the oldest entry when full. */
+function remember<V>(map: Map<string, V>, max: number, key: string, value: V): void {
+  map.delete(key);
+  if (map.size >= max) {
+    const oldest = map.keys().next();
+    if (oldest.done !== true) map.delete(oldest.value);
+  }
+  map.set(key, value);
 }
 
 /**
@@ -138,26 +242,26 @@ export function createClientMetadataDocumentResolver(
  */
 function clientFromDocument(clientId: string, body: unknown, now: number): ClientRecord {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw invalidClient(clientId, 'the document is not a JSON object');
+    throw refused('invalid', clientId, 'the document is not a JSON object');
   }
   const document = body as Record<string, unknown>;
   // The document must name itself, or one URL could impersonate another client.
   if (document['client_id'] !== clientId) {
-    throw invalidClient(clientId, 'the client_id in the document does not equal its URL');
+    throw refused('invalid', clientId, 'the client_id in the document does not equal its URL');
   }
   // No shared secret can exist with a self-published client.
   if ('client_secret' in document || 'client_secret_expires_at' in document) {
-    throw invalidClient(clientId, 'the document must not contain a client secret');
+    throw refused('invalid', clientId, 'the document must not contain a client secret');
   }
   const method = document['token_endpoint_auth_method'];
   if (method !== undefined && method !== null && method !== 'none') {
-    throw invalidClient(clientId, 'token_endpoint_auth_method must be "none"');
+    throw refused('invalid', clientId, 'token_endpoint_auth_method must be "none"');
   }
   let metadata;
   try {
     metadata = parseClientMetadata(document, { defaultAuthMethod: 'none' });
   } catch (error) {
-    if (error instanceof OAuthError) throw invalidClient(clientId, error.message);
+    if (error instanceof OAuthError) throw refused('invalid', clientId, error.message);
     throw error;
   }
   const client: ClientRecord = {
@@ -204,13 +308,4 @@ function copy(client: ClientRecord): ClientRecord {
     grantTypes: [...client.grantTypes],
     responseTypes: [...client.responseTypes],
   };
-}
-
-function invalidClient(clientId: string, why: string): OAuthError {
-  const shown = clientId.length > 200 ? `${clientId.slice(0, 200)}…` : clientId;
-  return new OAuthError(
-    'invalid_client',
-    `The client metadata document ${JSON.stringify(shown)} was refused: ${why}.`,
-    { status: 400 },
-  );
 }

@@ -16,6 +16,11 @@ export interface OAuthContext {
     refreshTokenSeconds: number;
     grantSeconds: number;
     codeSeconds: number;
+    /**
+     * REFRESH_REUSE_INTERVAL: how long a rotated refresh token may be
+     * presented again (parallel refreshes) before it counts as reuse; 0: never.
+     */
+    refreshReuseIntervalSeconds: number;
   };
 }
 

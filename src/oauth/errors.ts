@@ -11,6 +11,8 @@ export const OAUTH_ERROR = {
   unsupportedResponseType: 'unsupported_response_type',
   invalidScope: 'invalid_scope',
   accessDenied: 'access_denied',
+  /** OpenID Connect Core §3.1.2.6: `prompt=none`, but the person must be asked. */
+  interactionRequired: 'interaction_required',
   invalidTarget: 'invalid_target',
   serverError: 'server_error',
   temporarilyUnavailable: 'temporarily_unavailable',

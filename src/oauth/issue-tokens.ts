@@ -22,7 +22,9 @@ export interface MintedTokens {
 /**
  * Mints an opaque access token (and a refresh token when the client may
  * refresh) for a grant. Only hashes go into the records; the plaintext
- * exists only in the response. No token outlives its grant.
+ * exists only in the response. No token outlives its grant. A refresh token
+ * minted by a refresh names the exchanged one as its parent (`parentHash`),
+ * which is how reuse detection follows the chain.
  * @see RFC 6749 §5.1; draft-ietf-oauth-v2-1-13 §4.3.1 (refresh rotation)
  */
 export function mintTokens(
@@ -30,6 +32,7 @@ export function mintTokens(
   grant: GrantRecord,
   scopes: readonly Scope[],
   withRefresh: boolean,
+  parentHash?: string,
 ): MintedTokens {
   const now = ctx.clock.now();
   const accessToken = randomToken();
@@ -53,12 +56,14 @@ export function mintTokens(
   };
   if (withRefresh) {
     const refreshToken = randomToken();
-    records.push({
+    const record: TokenRecord = {
       ...base,
       tokenHash: hashSecret(refreshToken),
       kind: 'refresh',
       expiresAt: Math.min(now + ctx.lifetimes.refreshTokenSeconds * 1000, grant.expiresAt),
-    });
+    };
+    if (parentHash !== undefined) record.parentHash = parentHash;
+    records.push(record);
     response.refresh_token = refreshToken;
   }
   return { records, response };

@@ -11,13 +11,25 @@ export const OAUTH_PATHS = {
   introspect: '/introspect',
 } as const;
 
+export interface AuthorizationServerMetadataOptions {
+  /**
+   * Whether https client ids are fetched as Client ID Metadata Documents
+   * (`CLIENT_METADATA_DOCUMENTS`). When false the metadata says so, and MCP
+   * clients that can also register dynamically do that instead.
+   */
+  clientIdMetadataDocuments: boolean;
+}
+
 /**
  * The authorization server metadata document.
  * `issuer` is byte-identical to `PUBLIC_URL`, which strict clients compare
  * against the `iss` they receive.
  * @see RFC 8414 §2; RFC 9207 §3; MCP 2025-11-25 authorization (CIMD)
  */
-export function authorizationServerMetadata(issuer: string): Record<string, unknown> {
+export function authorizationServerMetadata(
+  issuer: string,
+  options: AuthorizationServerMetadataOptions = { clientIdMetadataDocuments: true },
+): Record<string, unknown> {
   return {
     issuer,
     authorization_endpoint: issuer + OAUTH_PATHS.authorize,
@@ -38,7 +50,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     scopes_supported: [...ALL_SCOPES],
     authorization_response_iss_parameter_supported: true,
-    client_id_metadata_document_supported: true,
+    client_id_metadata_document_supported: options.clientIdMetadataDocuments,
     service_documentation: `${issuer}/`,
   };
 }

@@ -23,29 +23,51 @@ export const MAX_REDIRECT_URI_LENGTH = 2000;
 export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /**
- * Schemes that must never receive an authorization code: they run script,
- * read local files, or are not a redirect target a native app can claim.
- * `http` is handled separately (loopback only).
+ * Native apps whose private-use scheme is a single label, not the
+ * reverse-domain form RFC 8252 §7.1 asks for, but which real MCP clients
+ * register: Cursor (`cursor://anysphere.cursor-mcp/oauth/callback`), VS Code
+ * and its Insiders build (`vscode://…`, `vscode-insiders://…`, the editors'
+ * URI handlers) and Windsurf, a VS Code derivative (`windsurf://…`). Every
+ * other scheme without a period is refused: single labels are where the
+ * dangerous and well-known schemes live (`javascript`, `data`, `intent`,
+ * `jar`, `mailto`, `sms`, `tel`, `file`, …). To admit another app, add its
+ * scheme here with the client that needs it.
  */
-const FORBIDDEN_SCHEMES: ReadonlySet<string> = new Set([
-  'javascript',
-  'data',
-  'file',
-  'vbscript',
-  'about',
-  'blob',
-  'filesystem',
-  'ws',
-  'wss',
-  'ftp',
-  'view-source',
+export const KNOWN_APP_SCHEMES: ReadonlySet<string> = new Set([
+  'cursor',
+  'vscode',
+  'vscode-insiders',
+  'windsurf',
 ]);
+
+/** `com.example.app`: at least two dot-separated labels of letters, digits and hyphens. */
+const REVERSE_DOMAIN_SCHEME =
+  /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+
+/**
+ * Whether a (lower-cased) scheme may receive an authorization code: an
+ * allow-list, never a deny-list. `https`; `http` (the caller still requires a
+ * loopback host); a private-use scheme in reverse-domain form; or one of
+ * {@link KNOWN_APP_SCHEMES}.
+ * @see RFC 8252 §7.1
+ * @see RFC 8252 §8.3
+ * @see RFC 9700 §4.1
+ */
+export function isAllowedRedirectScheme(scheme: string): boolean {
+  return (
+    scheme === 'https' ||
+    scheme === 'http' ||
+    KNOWN_APP_SCHEMES.has(scheme) ||
+    REVERSE_DOMAIN_SCHEME.test(scheme)
+  );
+}
 
 /**
  * Checks one redirect URI a client wants to register and returns it unchanged
  * (it is later compared as an exact string). Accepts `https` URIs, `http`
- * URIs on a loopback host, and private-use schemes such as
- * `cursor://anysphere.cursor-mcp/oauth/callback` or `com.example.app:/cb`.
+ * URIs on a loopback host, private-use schemes in reverse-domain form such
+ * as `com.example.app:/cb`, and the single-label schemes of
+ * {@link KNOWN_APP_SCHEMES} such as `cursor://anysphere.cursor-mcp/oauth/callback`.
  * Throws `OAuthError('invalid_redirect_uri')` naming the URI and the reason.
  * @see RFC 6749 §3.1.2
  * @see RFC 8252 §7.1
@@ -69,9 +91,13 @@ export function validateRedirectUriForRegistration(uri: string): string {
     fail('is not an absolute URI');
   }
   const scheme = parts.scheme.toLowerCase();
+  if (!isAllowedRedirectScheme(scheme)) {
+    fail(
+      `uses the scheme "${scheme}:", which is not allowed; use https, http on 127.0.0.1, [::1] or localhost, or a private-use scheme in reverse-domain form such as com.example.app (RFC 8252 §7.1)`,
+    );
+  }
   // RFC 6749 §3.1.2: the endpoint URI MUST NOT include a fragment component.
   if (parts.fragment !== undefined) fail('has a fragment');
-  if (FORBIDDEN_SCHEMES.has(scheme)) fail(`uses the forbidden scheme "${scheme}:"`);
 
   let host: string | undefined;
   if (parts.authority !== undefined) {

@@ -2,12 +2,41 @@
  * Dynamic Client Registration: a client posts its metadata and gets a
  * client id (and, if confidential, a secret shown exactly once).
  */
+import { ipBucket } from '../accounts/ip-bucket.js';
 import type { Clock } from '../clock.js';
 import { epochSeconds } from '../clock.js';
 import { hashSecret } from '../crypto/hash.js';
 import { randomId, randomToken } from '../crypto/random.js';
-import type { ClientRecord, ClientRepository } from '../storage/ports.js';
+import type { ClientRecord, ClientRepository, CounterRepository } from '../storage/ports.js';
 import { parseClientMetadata } from './client-metadata.js';
+import { OAuthError } from './errors.js';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Counts one registration against the caller's address before any work is
+ * done, and refuses it past `limitPerHour` in the current clock hour with
+ * 429 and `Retry-After` (seconds to the next hour). The count is reserved
+ * atomically, so parallel requests cannot all slip under the limit. An IPv6
+ * caller is counted per /64, as logins are: one host usually holds a whole
+ * /64 and could otherwise rotate past any limit.
+ * @see RFC 7591 §3.2.2; RFC 6585 §4 (429); RFC 9110 §10.2.3 (Retry-After)
+ */
+export async function reserveRegistration(
+  deps: { counters: CounterRepository; clock: Clock },
+  ip: string,
+  limitPerHour: number,
+): Promise<void> {
+  const now = deps.clock.now();
+  const windowEnd = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS;
+  const count = await deps.counters.increment(`register:${ipBucket(ip)}`, now, windowEnd);
+  if (count > limitPerHour) {
+    throw new OAuthError('temporarily_unavailable', 'too many registrations from this address', {
+      status: 429,
+      headers: { 'Retry-After': String(Math.ceil((windowEnd - now) / 1000)) },
+    });
+  }
+}
 
 export interface RegisterClientDeps {
   clients: ClientRepository;

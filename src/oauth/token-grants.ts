@@ -5,6 +5,8 @@ import {
   type AuthorizationCodeRecord,
   type ClientRecord,
   type GrantRecord,
+  type RefreshReuseReason,
+  type TokenRecord,
 } from '../storage/ports.js';
 import { originFields, type OAuthContext, type RequestOrigin } from './context.js';
 import { OAuthError } from './errors.js';
@@ -151,7 +153,12 @@ function refreshScopes(requested: string | undefined, granted: readonly Scope[])
 /**
  * The `refresh_token` grant with rotation: every use returns a new refresh
  * token and retires the old one; presenting a retired one again revokes the
- * whole grant (the token has leaked to someone).
+ * whole grant (the token has leaked to someone). One exception, for clients
+ * that refresh from several processes at once: within the reuse interval
+ * (REFRESH_REUSE_INTERVAL) after its rotation, and while no token issued
+ * from it has been used, a rotated token gets new tokens of the same grant,
+ * siblings of the first ones; the first sibling used ends the others (see
+ * `TokenRepository.rotateRefresh` and docs/security.md).
  * @see RFC 6749 §6; draft-ietf-oauth-v2-1-13 §4.3.1; OAuth 2.0 Security BCP (RFC 9700) §4.14.2
  */
 export async function refreshTokens(
@@ -173,45 +180,64 @@ export async function refreshTokens(
   const requestedResource = single(form, 'resource');
   const now = ctx.clock.now();
   const tokenHash = hashSecret(refreshToken);
-  const active = await ctx.storage.tokens.findActive(tokenHash, 'refresh', now);
-  if (active === undefined) {
-    const stored = await ctx.storage.tokens.get(tokenHash);
-    if (
-      stored?.kind === 'refresh' &&
-      stored.rotatedAt !== undefined &&
-      stored.clientId === client.clientId
-    ) {
-      await revokeForReuse(ctx, stored.grantId, stored.userId, client.clientId, origin);
-    }
+  // Any state: a rotated token may still be within its reuse interval, and
+  // only rotateRefresh decides that, atomically.
+  const presented = await ctx.storage.tokens.get(tokenHash);
+  if (
+    presented?.kind !== 'refresh' ||
+    presented.revokedAt !== undefined ||
+    presented.expiresAt <= now
+  ) {
     throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');
   }
-  if (active.token.clientId !== client.clientId) {
+  if (presented.clientId !== client.clientId) {
     throw new OAuthError('invalid_grant', 'refresh token was issued to another client');
   }
+  const reuseIntervalMs = ctx.lifetimes.refreshReuseIntervalSeconds * 1000;
+  // Reuse past any leeway stays reuse (the fields only ever move that way), so
+  // it revokes before the request's other parameters are looked at, as it
+  // did before the interval existed; rotateRefresh decides every other case.
+  if (presented.rotatedAt !== undefined && !withinReuseInterval(presented, now, reuseIntervalMs)) {
+    await revokeForReuse(ctx, presented, 'rotated', origin);
+    throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');
+  }
+  const grant = await ctx.storage.grants.get(presented.grantId);
+  if (grant === undefined || grant.revokedAt !== undefined || grant.expiresAt <= now) {
+    throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');
+  }
   if (requestedResource !== undefined) {
-    if (resolveResource(requestedResource, ctx.resource) !== active.token.resource) {
+    if (resolveResource(requestedResource, ctx.resource) !== presented.resource) {
       throw new OAuthError('invalid_target', 'resource differs from the original grant');
     }
   }
-  await requireActiveUser(ctx, active.grant.userId);
-  const scopes = refreshScopes(single(form, 'scope'), active.grant.scopes);
-  const minted = mintTokens(ctx, active.grant, scopes, true);
-  const rotated = await ctx.storage.tokens.rotateRefresh(tokenHash, now, minted.records);
+  await requireActiveUser(ctx, grant.userId);
+  const scopes = refreshScopes(single(form, 'scope'), grant.scopes);
+  const minted = mintTokens(ctx, grant, scopes, true, tokenHash);
+  const rotated = await ctx.storage.tokens.rotateRefresh(
+    tokenHash,
+    now,
+    minted.records,
+    reuseIntervalMs,
+  );
   if (rotated.status === 'reused') {
-    await revokeForReuse(ctx, rotated.token.grantId, rotated.token.userId, client.clientId, origin);
+    await revokeForReuse(ctx, rotated.token, rotated.reason, origin);
     throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');
   }
-  if (rotated.status !== 'ok') {
+  if (rotated.status === 'invalid') {
     throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');
   }
   await ctx.audit.record({
     type: AUDIT_EVENT.tokenRefreshed,
     outcome: 'success',
     clientId: client.clientId,
-    userId: active.grant.userId,
-    grantId: active.grant.id,
+    userId: rotated.grant.userId,
+    grantId: rotated.grant.id,
     ...originFields(origin),
-    detail: { scope: formatScopes(scopes) },
+    detail: {
+      scope: formatScopes(scopes),
+      // A parallel refresh let through by the reuse interval, visible in the trail.
+      ...(rotated.status === 'reissued' ? { reuseInterval: true } : {}),
+    },
   });
   return minted.response;
 }
@@ -257,21 +283,40 @@ async function requireActiveUser(ctx: OAuthContext, userId: string): Promise<voi
   }
 }
 
+/**
+ * Whether a rotated token may still be reissued: less than the interval after
+ * its first rotation, and no token issued from it exchanged yet.
+ * @see RFC 9700 §4.14.2
+ */
+function withinReuseInterval(token: TokenRecord, now: number, reuseIntervalMs: number): boolean {
+  return (
+    token.rotatedAt !== undefined &&
+    reuseIntervalMs > 0 &&
+    token.successorHash === undefined &&
+    now < token.rotatedAt + reuseIntervalMs
+  );
+}
+
+/**
+ * Reuse is evidence that the token leaked: the whole grant goes, and the
+ * trail says why (`rotated`: presented again after the interval or after its
+ * successor was used; `superseded`: a sibling was used first).
+ * @see RFC 9700 §4.14.2
+ */
 async function revokeForReuse(
   ctx: OAuthContext,
-  grantId: string,
-  userId: string,
-  clientId: string,
+  token: TokenRecord,
+  reason: RefreshReuseReason,
   origin: RequestOrigin,
 ): Promise<void> {
-  await ctx.storage.grants.revoke(grantId, ctx.clock.now(), 'refresh token reused');
+  await ctx.storage.grants.revoke(token.grantId, ctx.clock.now(), 'refresh token reused');
   await ctx.audit.record({
     type: AUDIT_EVENT.refreshReuseDetected,
     outcome: 'failure',
-    clientId,
-    userId,
-    grantId,
+    clientId: token.clientId,
+    userId: token.userId,
+    grantId: token.grantId,
     ...originFields(origin),
-    detail: { action: 'grant revoked' },
+    detail: { action: 'grant revoked', reason },
   });
 }

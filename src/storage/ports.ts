@@ -10,7 +10,8 @@
  *   the caller passes, and treats an expired record as absent, because
  *   background expiry (DynamoDB TTL) runs late.
  * - Operations named `consume…`/`rotate…` are atomic: of any number of
- *   concurrent callers, exactly one succeeds.
+ *   concurrent callers, exactly one succeeds (`ok`; within the refresh
+ *   reuse interval the others are `reissued`, see `rotateRefresh`).
  * All times are milliseconds since the epoch.
  */
 import type { Scope } from '../oauth/scopes.js';
@@ -18,17 +19,41 @@ import type { Scope } from '../oauth/scopes.js';
 export interface UserRecord {
   id: string;
   username: string;
-  /** argon2id PHC string. */
+  /**
+   * argon2id PHC string. Empty for a person who signs in at an OpenID
+   * provider (`identity` set): no password can match it.
+   */
   passwordHash: string;
   disabled: boolean;
   createdAt: number;
+  /** Set for a person from an OpenID provider; (issuer, subject) is unique. */
+  identity?: ExternalIdentity;
+  /** The e-mail address the provider gave at the first sign-in. */
+  email?: string;
+  /** The display name the provider gave at the first sign-in. */
+  name?: string;
+}
+
+/**
+ * Who a person is at an OpenID provider: the pair that identifies them
+ * for good (an e-mail address can change hands, `sub` cannot).
+ * @see OpenID Connect Core 1.0 §5.7 (claim stability and uniqueness)
+ */
+export interface ExternalIdentity {
+  issuer: string;
+  subject: string;
 }
 
 export interface UserRepository {
-  /** Creates a user; throws `ConflictError` if the username is taken. */
+  /**
+   * Creates a user; throws `ConflictError` if the username, the id, or the
+   * (issuer, subject) of `identity` is taken.
+   */
   create(user: UserRecord): Promise<void>;
   getById(id: string): Promise<UserRecord | undefined>;
   getByUsername(username: string): Promise<UserRecord | undefined>;
+  /** The user created for this (issuer, subject), if any. */
+  getByIdentity(identity: ExternalIdentity): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
   /** Returns false when no such user exists. */
   setDisabled(username: string, disabled: boolean): Promise<boolean>;
@@ -142,8 +167,20 @@ export interface TokenRecord {
   issuedAt: number;
   expiresAt: number;
   revokedAt?: number;
-  /** Refresh tokens only: when it was exchanged for a new one. */
+  /** Refresh tokens only: when it was first exchanged for a new one. */
   rotatedAt?: number;
+  /**
+   * Refresh tokens issued by a refresh: the hash of the refresh token that
+   * was exchanged (their parent). Absent for tokens issued with a code.
+   */
+  parentHash?: string;
+  /**
+   * Refresh tokens only: the hash of the one token issued from this one that
+   * has itself been exchanged. Set at most once; from then on the chain runs
+   * through that token, every other token issued from this one is dead, and
+   * presenting this one again is reuse without any interval.
+   */
+  successorHash?: string;
 }
 
 export interface ActiveToken {
@@ -151,10 +188,25 @@ export interface ActiveToken {
   grant: GrantRecord;
 }
 
+/**
+ * Why a presented refresh token counts as reuse: `rotated` (exchanged
+ * before, outside the reuse interval or after a token issued from it was
+ * exchanged), `superseded` (another token issued from the same parent was
+ * exchanged first).
+ */
+export type RefreshReuseReason = 'rotated' | 'superseded';
+
 export type RotateRefreshResult =
+  /** Rotated now: the replacements are stored and the token is exchanged. */
   | { status: 'ok'; token: TokenRecord; grant: GrantRecord }
-  /** Already rotated: the caller must treat it as theft and revoke the grant. */
-  | { status: 'reused'; token: TokenRecord }
+  /**
+   * Already rotated, but within the reuse interval and before any token
+   * issued from it was exchanged: the replacements are stored as siblings
+   * of the first ones (same parent), and the first sibling exchanged wins.
+   */
+  | { status: 'reissued'; token: TokenRecord; grant: GrantRecord }
+  /** Reuse: the caller must treat it as theft and revoke the grant. */
+  | { status: 'reused'; token: TokenRecord; reason: RefreshReuseReason }
   | { status: 'invalid' };
 
 export interface TokenRepository {
@@ -162,21 +214,33 @@ export interface TokenRepository {
   save(tokens: TokenRecord[]): Promise<void>;
   /**
    * The token with its grant when the token is of `kind`, unexpired,
-   * unrevoked, not rotated (refresh tokens), and its grant is neither
-   * revoked nor expired.
+   * unrevoked, not rotated and not superseded (refresh tokens: its parent's
+   * `successorHash` is unset or names it), and its grant is neither revoked
+   * nor expired.
    */
   findActive(tokenHash: string, kind: TokenKind, now: number): Promise<ActiveToken | undefined>;
   /** The token in any state (for revocation and reuse detection). */
   get(tokenHash: string): Promise<TokenRecord | undefined>;
   /**
-   * Atomically marks an active refresh token rotated and stores `replacements`
-   * in the same grant. Of concurrent callers with the same hash, one gets `ok`,
-   * the rest `reused`.
+   * Atomically exchanges a refresh token for `replacements` (same grant;
+   * a replacement refresh token must name `tokenHash` as its `parentHash`):
+   * - unrotated and not superseded: marks it rotated, records it as its
+   *   parent's `successorHash` (the chain now runs through it), stores the
+   *   replacements: `ok`. Of concurrent callers, exactly one gets `ok`;
+   * - rotated less than `reuseIntervalMs` ago (exclusive) and no
+   *   `successorHash` yet: stores the replacements as siblings: `reissued`;
+   * - any other rotated or superseded token: stores nothing, `reused`;
+   * - unknown, not a refresh token, expired, revoked, or its grant is
+   *   revoked or expired: stores nothing, `invalid`.
+   * `reuseIntervalMs` 0 (the default) is strict rotation: no `reissued`.
+   * A rotated token's record must be kept until every token issued from it
+   * has expired, since its `successorHash` is what marks the others dead.
    */
   rotateRefresh(
     tokenHash: string,
     now: number,
     replacements: TokenRecord[],
+    reuseIntervalMs?: number,
   ): Promise<RotateRefreshResult>;
   /** Revokes one token; false when absent. */
   revoke(tokenHash: string, now: number): Promise<boolean>;
@@ -199,10 +263,71 @@ export interface AuditEvent {
   detail?: Record<string, string | number | boolean | null>;
 }
 
+/** One event as the hash chain holds it (see `src/audit/audit-chain.ts`). */
+export interface ChainedAuditEvent {
+  /** Position in the chain: 1, 2, 3, … with no gaps. */
+  seq: number;
+  /** `hash` of the event at `seq - 1` (or of the anchor). */
+  prevHash: string;
+  /** `chainHash(prevHash, seq, event)`. */
+  hash: string;
+  event: AuditEvent;
+}
+
+/**
+ * Where the remaining chain starts: every event up to `seq` was purged (or
+ * predates the chain), and the event at `seq + 1` links to `hash`.
+ */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+  /** Events removed by retention purges so far (0 before any purge). */
+  purged: number;
+  /** When the last retention purge moved the anchor; absent before any. */
+  movedAt?: number;
+}
+
+export interface AuditChainState {
+  anchor: AuditAnchor;
+  /** The newest chained event as found in the store (the anchor when none is left). */
+  end: { seq: number; hash: string };
+  /**
+   * The newest event as recorded apart from the events themselves, when the
+   * adapter keeps such a record, so that removing the newest events is
+   * detected too. SQLite writes it in the same transaction as the event;
+   * DynamoDB right after (`mayLag`: it may be behind the end after a crash,
+   * never ahead of it).
+   */
+  head?: { seq: number; hash: string; mayLag?: true };
+}
+
+export interface AuditPurgeResult {
+  deleted: number;
+  /** The anchor after the purge (unchanged when nothing was deleted). */
+  anchor: AuditAnchor;
+}
+
 export interface AuditRepository {
+  /**
+   * Appends the event at the end of the hash chain. Appends are serialised
+   * per store (concurrent appenders, in any process, never fork the chain).
+   */
   append(event: AuditEvent): Promise<void>;
-  /** The newest `limit` events, oldest first. */
+  /** The newest `limit` events, oldest first (chain order). */
   tail(limit: number): Promise<AuditEvent[]>;
+  /** Up to `limit` chained events with `seq > afterSeq`, in `seq` order. */
+  chain(afterSeq: number, limit: number): Promise<ChainedAuditEvent[]>;
+  chainState(): Promise<AuditChainState>;
+  /**
+   * Retention: deletes up to `limit` of the oldest chained events, in `seq`
+   * order, stopping at the first one recorded at or after `before`, and moves
+   * the anchor to the last one deleted (in the same transaction where the
+   * store has them; otherwise the anchor first, so a crash leaves events the
+   * anchor already covers, never a gap). Events from before the chain
+   * existed that were recorded before `before` go too. `now` is recorded as
+   * the time the anchor moved.
+   */
+  purgeBefore(before: number, limit: number, now: number): Promise<AuditPurgeResult>;
 }
 
 /** An envelope-encrypted secret (ciphertext only). */
@@ -219,16 +344,62 @@ export interface SecretRepository {
 }
 
 /** Small key-value counters with expiry, for rate limits and login throttling. */
+/** What {@link CounterRepository.reserve} decided; `expiresAt` is the end of the window it saw. */
+export type CounterReservation =
+  | { reserved: true; count: number; expiresAt: number }
+  | { reserved: false; count: number; expiresAt: number };
+
 export interface CounterRepository {
   /** Adds one to `key` within a window ending at `expiresAt`; returns the new count. */
   increment(key: string, now: number, expiresAt: number): Promise<number>;
+  /**
+   * Adds one to `key` only while its window's count is below `limit`, in one
+   * atomic step (a window that has ended, or none, starts at 1 ending at
+   * `expiresAt`). Of any number of concurrent callers in one window, from
+   * any process, exactly `limit - count` are reserved. A refused call
+   * changes nothing and reports the full window.
+   */
+  reserve(key: string, now: number, expiresAt: number, limit: number): Promise<CounterReservation>;
+  /**
+   * Gives back one reservation made in the window that ends at `windowEnd`
+   * (never below 0). Does nothing once that window has ended or been reset,
+   * so a late release cannot free a slot of a newer window.
+   */
+  release(key: string, windowEnd: number): Promise<void>;
   /** The current window of `key`, when it has one that has not expired. */
   get(key: string, now: number): Promise<{ count: number; expiresAt: number } | undefined>;
   reset(key: string): Promise<void>;
 }
 
+/**
+ * A sign-in at an OpenID provider in flight: what the callback needs to
+ * check the answer, kept under the hash of a random value in a cookie of
+ * the browser that started it.
+ */
+export interface OidcLoginRecord {
+  idHash: string;
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  /** The pending authorization request (query string) to resume afterwards. */
+  request: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface OidcLoginRepository {
+  save(login: OidcLoginRecord): Promise<void>;
+  /**
+   * Atomically removes and returns the record when unexpired at `now`. Of
+   * concurrent callers with one hash, at most one gets it; any later call
+   * gets undefined (a replayed callback).
+   */
+  consume(idHash: string, now: number): Promise<OidcLoginRecord | undefined>;
+}
+
 export interface Storage {
   users: UserRepository;
+  oidcLogins: OidcLoginRepository;
   clients: ClientRepository;
   codes: AuthorizationCodeRepository;
   grants: GrantRepository;
@@ -237,6 +408,7 @@ export interface Storage {
   secrets: SecretRepository;
   counters: CounterRepository;
   sessions: SessionRepository;
+  purge: PurgeRepository;
   close(): Promise<void>;
 }
 
@@ -263,4 +435,39 @@ export interface SessionRepository {
   delete(idHash: string): Promise<void>;
   /** Ends every session of a user (on disable or password change). */
   deleteByUser(userId: string): Promise<void>;
+}
+
+/**
+ * What a purge may delete, as absolute times (ms). Each adapter deletes what
+ * these say is done with; see `src/storage/purge-policy.ts` for why each
+ * cut-off is where it is.
+ */
+export interface PurgeCutoffs {
+  /** Codes that expired before this (kept a while after expiry to detect replays). */
+  codesExpiredBefore: number;
+  /** Tokens that expired before this. */
+  tokensExpiredBefore: number;
+  /** Sessions that expired before this. */
+  sessionsExpiredBefore: number;
+  /** Counter windows that ended before this. */
+  countersExpiredBefore: number;
+  /** Grants that expired, or were revoked, before this (with their tokens). */
+  grantsEndedBefore: number;
+  /**
+   * Registered (`dcr`) and metadata-document (`cimd`) clients created before
+   * this that have no grant; absent: unused clients are kept.
+   */
+  unusedClientsCreatedBefore?: number;
+}
+
+export type PurgeKind = 'codes' | 'tokens' | 'sessions' | 'counters' | 'grants' | 'clients';
+
+export interface PurgeRepository {
+  /**
+   * Deletes up to `limit` records of `kind` that `cutoffs` says are done
+   * with, in one short write, and returns how many it deleted (fewer than
+   * `limit` means none are left). Returns 0 for kinds the store expires on
+   * its own (DynamoDB TTL).
+   */
+  purgeBatch(kind: PurgeKind, cutoffs: PurgeCutoffs, limit: number): Promise<number>;
 }

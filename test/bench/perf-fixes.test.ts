@@ -26,7 +26,7 @@ describe('request bodies and X-Request-Id over @hono/node-server (RFC 6749 §3.2
     const app = new Hono<GatewayEnv>();
     app.use(
       '*',
-      requestContext(logger, () => '127.0.0.1', false),
+      requestContext(logger, () => '127.0.0.1', 0),
     );
     app.use('*', securityHeaders(false));
     app.onError(errorHandler(logger));

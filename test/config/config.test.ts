@@ -47,7 +47,8 @@ describe('loadConfig defaults', () => {
       refreshTokenTtlSeconds: 30 * 24 * 3600,
       grantTtlSeconds: 90 * 24 * 3600,
       codeTtlSeconds: 60,
-      trustProxy: false,
+      refreshReuseIntervalSeconds: 60,
+      trustProxyHops: 0,
       registrationRateLimitPerHour: 20,
       loginMaxFailures: 5,
       allowedOrigins: [],
@@ -72,6 +73,34 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({ TLS_CERT: 'c.pem', TLS_KEY: 'k.pem' }).publicUrl).toBe(
       'https://localhost:8080',
     );
+  });
+
+  it('answers as the other loopback spellings only while PUBLIC_URL is unset and ROLE=all', () => {
+    const config = loadConfig({ PORT: '9000' });
+    expect(config.loopbackAliases).toEqual(['http://127.0.0.1:9000', 'http://[::1]:9000']);
+    expect(Object.isFrozen(config.loopbackAliases)).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: '' }).loopbackAliases).toEqual([
+      'http://127.0.0.1:8080',
+      'http://[::1]:8080',
+    ]);
+    expect(loadConfig({ TLS_CERT: 'c.pem', TLS_KEY: 'k.pem' }).loopbackAliases).toEqual([
+      'https://127.0.0.1:8080',
+      'https://[::1]:8080',
+    ]);
+    // A configured issuer is the only one, even when it is a loopback URL.
+    expect(loadConfig({ PUBLIC_URL: 'http://localhost:8080' })).not.toHaveProperty(
+      'loopbackAliases',
+    );
+    expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:8080' })).not.toHaveProperty(
+      'loopbackAliases',
+    );
+    // Split roles keep one issuer: an introspection answer carries one `iss`.
+    expect(loadConfig({ ROLE: 'oauth' })).not.toHaveProperty('loopbackAliases');
+    expect(loadConfig({ ROLE: 'mcp', ...INTROSPECTION })).not.toHaveProperty('loopbackAliases');
+    // The OpenID provider knows one redirect URI, under one spelling.
+    expect(
+      loadConfig({ OIDC_ISSUER: 'https://idp.example.com', OIDC_CLIENT_ID: 'gateway' }),
+    ).not.toHaveProperty('loopbackAliases');
   });
 
   it('treats an empty variable as unset', () => {
@@ -148,6 +177,12 @@ describe('invalid settings', () => {
     ['CODE_TTL', '0'],
     ['MASTER_KEY', Buffer.alloc(16).toString('base64')],
     ['TRUST_PROXY', 'maybe'],
+    ['TRUST_PROXY', '-1'],
+    ['TRUST_PROXY', '11'],
+    ['TRUST_PROXY', '1.5'],
+    ['REFRESH_REUSE_INTERVAL', '-1'],
+    ['REFRESH_REUSE_INTERVAL', '301'],
+    ['REFRESH_REUSE_INTERVAL', 'soon'],
     ['REGISTRATION_RATE_LIMIT', '0'],
     ['LOGIN_MAX_FAILURES', 'many'],
     ['CIMD_ALLOW_PRIVATE_ADDRESSES', 'sure'],
@@ -336,5 +371,28 @@ describe('flags over environment', () => {
     expect(flagToKey('--public-url')).toBe('PUBLIC_URL');
     expect(flagToKey('data-dir')).toBe('DATA_DIR');
     expect(flagToKey('port')).toBe('PORT');
+  });
+});
+
+describe('TRUST_PROXY (how many proxies append to X-Forwarded-For)', () => {
+  it.each([
+    ['false', 0],
+    ['no', 0],
+    ['0', 0],
+    ['true', 1],
+    ['yes', 1],
+    ['1', 1],
+    ['2', 2],
+    [' 3 ', 3],
+  ])('reads %j as %i trusted proxies', (value, hops) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxyHops).toBe(hops);
+  });
+});
+
+describe('REFRESH_REUSE_INTERVAL (RFC 9700 §4.14.2: a short leeway for parallel refreshes)', () => {
+  it('defaults to 60 seconds, takes 0 (strict rotation) and at most 300', () => {
+    expect(loadConfig({}).refreshReuseIntervalSeconds).toBe(60);
+    expect(loadConfig({ REFRESH_REUSE_INTERVAL: '0' }).refreshReuseIntervalSeconds).toBe(0);
+    expect(loadConfig({ REFRESH_REUSE_INTERVAL: '300' }).refreshReuseIntervalSeconds).toBe(300);
   });
 });

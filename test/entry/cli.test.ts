@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_COMMANDS } from '../../src/entry/admin-commands.js';
 import { MAIN_USAGE } from '../../src/entry/cli.js';
@@ -17,6 +18,7 @@ afterEach(() => {
 
 const COMMANDS = [
   'user add',
+  'user set-password',
   'user list',
   'user disable',
   'user enable',
@@ -26,8 +28,11 @@ const COMMANDS = [
   'grant list',
   'grant revoke',
   'audit tail',
+  'audit verify',
+  'purge',
   'jira set-credentials',
   'jira status',
+  'oidc set-client-secret',
 ];
 
 describe('jira-mcp-gateway --help', () => {
@@ -46,6 +51,23 @@ describe('jira-mcp-gateway --help', () => {
     const { stdout } = await cli.run(['--help']);
     for (const setting of ['PORT', 'PUBLIC_URL', 'DATA_DIR', 'ROLE', 'CODE_TTL', 'TLS_KEY']) {
       expect(stdout).toMatch(new RegExp(`^  ${setting} +\\S`, 'm'));
+    }
+  });
+
+  it('never shows an empty default in any --help', async () => {
+    const groups = [...new Set(ADMIN_COMMANDS.map((c) => c.name.split(' ')[0] ?? ''))];
+    const invocations = [
+      ['--help'],
+      ['serve', '--help'],
+      ...groups.map((group) => [group, '--help']),
+      ...ADMIN_COMMANDS.map((c) => [...c.name.split(' '), '--help']),
+    ];
+    expect(invocations.length).toBeGreaterThan(ADMIN_COMMANDS.length);
+    for (const argv of invocations) {
+      const { code, stdout } = await cli.run(argv);
+      expect(code, argv.join(' ')).toBe(0);
+      expect(stdout, argv.join(' ')).not.toMatch(/\(default:\s*\)|default:\s*$|default\s+\)/im);
+      expect(stdout, argv.join(' ')).not.toMatch(/\(default: (undefined|null|NaN)\)/);
     }
   });
 
@@ -213,6 +235,28 @@ describe('jira-mcp-gateway configuration errors (exit 1)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('  MASTER_KEY: must be 32 bytes, base64-encoded\n');
     expect(cli.allOutput()).not.toContain(key);
+  });
+
+  it('names DATA_DIR when it cannot be created (a path under a regular file, refused even to root)', async () => {
+    const file = path.join(cli.dir, 'not-a-directory');
+    writeFileSync(file, '');
+    const dataDir = path.join(file, 'data');
+    const result = await cli.run(['user', 'list'], { env: { DATA_DIR: dataDir } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `jira-mcp-gateway: DATA_DIR: cannot keep data in ${dataDir}: ENOTDIR: not a directory, mkdir '${dataDir}'; set DATA_DIR or --data-dir to a directory this user can write\n`,
+    );
+  });
+
+  it('names DATA_DIR when it is a regular file', async () => {
+    const file = path.join(cli.dir, 'a-file');
+    writeFileSync(file, '');
+    const result = await cli.run(['user', 'list', '--data-dir', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(`^jira-mcp-gateway: DATA_DIR: cannot keep data in ${file}: EEXIST: `),
+    );
   });
 
   it('honours --data-dir over DATA_DIR', async () => {

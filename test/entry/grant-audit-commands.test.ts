@@ -179,6 +179,8 @@ describe('grant revoke (RFC 7009 §2.1: a grant and all its tokens)', () => {
         outcome: 'success',
         grantId: world.alice.id,
         userId: world.aliceId,
+        // Resolved from the id: the event itself names the user by id only.
+        username: 'alice',
         clientId: world.clientId,
         ip: 'cli',
       },

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LoginThrottle } from '../../src/accounts/login-throttle.js';
 import { UserService } from '../../src/accounts/users.js';
 import { ManualClock } from '../../src/clock.js';
 import { hashSecret } from '../../src/crypto/hash.js';
@@ -211,7 +212,11 @@ describe('user add', () => {
 describe('user list', () => {
   it('prints a header only when there are no users', async () => {
     const result = await cli.run(['user', 'list']);
-    expect(result).toMatchObject({ code: 0, stdout: 'USERNAME  STATE  CREATED\n', stderr: '' });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: 'USERNAME  STATE  SIGN-IN  EMAIL  CREATED\n',
+      stderr: '',
+    });
   });
 
   it('lists each user with its state and never a password hash', async () => {
@@ -220,10 +225,10 @@ describe('user list', () => {
     const result = await cli.run(['user', 'list']);
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('USERNAME  STATE   CREATED');
-    expect(lines.slice(1).map((l) => l.split(/ +/).slice(0, 2))).toEqual([
-      ['alice', 'active'],
-      ['bob', 'active'],
+    expect(lines[0]).toBe('USERNAME  STATE   SIGN-IN  EMAIL  CREATED');
+    expect(lines.slice(1).map((l) => l.split(/ +/).slice(0, 4))).toEqual([
+      ['alice', 'active', 'local', '-'],
+      ['bob', 'active', 'local', '-'],
     ]);
     expect(lines[1]).toMatch(/ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(result.stdout).not.toContain('$argon2id$');
@@ -261,8 +266,8 @@ describe('user disable / user enable', () => {
     });
 
     const list = await cli.run(['user', 'list']);
-    expect(list.stdout).toMatch(/^alice +disabled +\S+$/m);
-    expect(list.stdout).toMatch(/^bob +active +\S+$/m);
+    expect(list.stdout).toMatch(/^alice +disabled +local +- +\S+$/m);
+    expect(list.stdout).toMatch(/^bob +active +local +- +\S+$/m);
   });
 
   it('keeps the grants revoked when the user is enabled again', async () => {
@@ -278,7 +283,7 @@ describe('user disable / user enable', () => {
       const users = new UserService(storage.users, new ManualClock());
       expect(await users.authenticate('alice', PASSWORD)).toBeDefined();
     });
-    expect((await cli.run(['user', 'list'])).stdout).toMatch(/^alice +active +\S+$/m);
+    expect((await cli.run(['user', 'list'])).stdout).toMatch(/^alice +active +local +- +\S+$/m);
   });
 
   it('finds the user whatever the case of the name given', async () => {
@@ -312,5 +317,177 @@ describe('user disable / user enable', () => {
       stdout: '',
       stderr: 'jira-mcp-gateway: no user named nobody\n',
     });
+  });
+});
+
+describe('user set-password (recovery, NIST SP 800-63B §6.1.2.3)', () => {
+  const NEW_PASSWORD = 'a brand new passphrase, long enough';
+
+  afterEach(() => {
+    expect(cli.allOutput()).not.toContain(NEW_PASSWORD);
+  });
+
+  it('replaces the password, ends the user’s sessions and keeps their grants', async () => {
+    await addUser('alice');
+    await addUser('bob', OTHER_PASSWORD);
+    const alice = await cli.withStorage(async (s) => issueFor(s, await userId('alice')));
+    const bob = await cli.withStorage(async (s) => issueFor(s, await userId('bob')));
+
+    const result = await cli.run(['user', 'set-password', 'Alice', '--password-stdin'], {
+      stdin: `${NEW_PASSWORD}\n`,
+    });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout:
+        'Set the password of alice and ended their sessions; their grants stay valid (--revoke-grants revokes them).\n',
+      stderr: '',
+      stdinReads: 1,
+    });
+    await cli.withStorage(async (storage) => {
+      const now = Date.now();
+      const users = new UserService(storage.users, new ManualClock());
+      expect(await users.authenticate('alice', NEW_PASSWORD)).toMatchObject({ username: 'alice' });
+      expect(await users.authenticate('alice', PASSWORD)).toBeUndefined();
+      expect(await users.authenticate('alice', `${NEW_PASSWORD}\n`)).toBeUndefined();
+      expect(await storage.sessions.get(alice.sessionHash, now)).toBeUndefined();
+      expect((await storage.grants.get(alice.grant.id))?.revokedAt).toBeUndefined();
+      expect(await storage.tokens.findActive(alice.access.tokenHash, 'access', now)).toBeDefined();
+      // Nobody else is touched.
+      expect(await users.authenticate('bob', OTHER_PASSWORD)).toBeDefined();
+      expect(await storage.sessions.get(bob.sessionHash, now)).toBeDefined();
+    });
+    expect(occurrences(cli.dataBytes(), NEW_PASSWORD)).toBe(0);
+  });
+
+  it('with --revoke-grants also revokes every grant of the user and the tokens under them', async () => {
+    await addUser('alice');
+    const alice = await cli.withStorage(async (s) => issueFor(s, await userId('alice')));
+    const result = await cli.run(
+      ['user', 'set-password', 'alice', '--password-stdin', '--revoke-grants'],
+      { stdin: NEW_PASSWORD },
+    );
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: 'Set the password of alice, ended their sessions and revoked 1 grant.\n',
+    });
+    await cli.withStorage(async (storage) => {
+      const now = Date.now();
+      expect((await storage.grants.get(alice.grant.id))?.revokedReason).toBe('password changed');
+      expect(
+        await storage.tokens.findActive(alice.refresh.tokenHash, 'refresh', now),
+      ).toBeUndefined();
+    });
+  });
+
+  it('lifts a login-throttle lock of the name, so the person can sign in at once', async () => {
+    await addUser('alice');
+    await cli.withStorage(async (storage) => {
+      const throttle = new LoginThrottle(storage.counters, new ManualClock(Date.now()));
+      for (let i = 0; i < 5; i += 1) await throttle.reserve('alice', '203.0.113.7');
+      expect((await throttle.reserve('alice', '203.0.113.7')).allowed).toBe(false);
+    });
+    expect(
+      (
+        await cli.run(['user', 'set-password', 'alice', '--password-stdin'], {
+          stdin: NEW_PASSWORD,
+        })
+      ).code,
+    ).toBe(0);
+    await cli.withStorage(async (storage) => {
+      const throttle = new LoginThrottle(storage.counters, new ManualClock(Date.now()));
+      expect((await throttle.reserve('alice', '198.51.100.1')).allowed).toBe(true);
+    });
+  });
+
+  it('records user.password_changed in the audit trail, without the password', async () => {
+    await addUser('alice');
+    await cli.run(['user', 'set-password', 'alice', '--password-stdin'], { stdin: NEW_PASSWORD });
+    const { stdout } = await cli.run(['audit', 'tail', '-n', '1', '--json']);
+    expect(JSON.parse(stdout) as Record<string, unknown>).toMatchObject({
+      type: 'user.password_changed',
+      outcome: 'success',
+      username: 'alice',
+      ip: 'cli',
+      detail: { sessionsEnded: true, grantsRevoked: 0 },
+    });
+    expect(stdout).not.toContain(NEW_PASSWORD);
+  });
+
+  it('exits 1 with the rule for a too-short password, keeping the old one and the sessions', async () => {
+    await addUser('alice');
+    const alice = await cli.withStorage(async (s) => issueFor(s, await userId('alice')));
+    const result = await cli.run(['user', 'set-password', 'alice', '--password-stdin'], {
+      stdin: 'short\n',
+    });
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'jira-mcp-gateway: password must be at least 12 characters\n',
+    });
+    await cli.withStorage(async (storage) => {
+      const users = new UserService(storage.users, new ManualClock());
+      expect(await users.authenticate('alice', PASSWORD)).toBeDefined();
+      expect(await storage.sessions.get(alice.sessionHash, Date.now())).toBeDefined();
+    });
+  });
+
+  it('exits 1 for a person who signs in with the OpenID provider, without reading stdin', async () => {
+    await cli.withStorage((storage) =>
+      storage.users.create({
+        id: randomId('usr'),
+        username: 'carol',
+        passwordHash: '',
+        disabled: false,
+        createdAt: Date.now(),
+        identity: { issuer: 'https://idp.example', subject: 'carol-1' },
+      }),
+    );
+    const result = await cli.run(['user', 'set-password', 'carol', '--password-stdin'], {
+      stdin: NEW_PASSWORD,
+    });
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        'jira-mcp-gateway: carol signs in with the OpenID Connect provider and has no password here\n',
+      stdinReads: 0,
+    });
+    expect((await cli.withStorage((s) => s.users.getByUsername('carol')))?.passwordHash).toBe('');
+  });
+
+  it('exits 1 for an unknown user without reading stdin', async () => {
+    const result = await cli.run(['user', 'set-password', 'nobody', '--password-stdin'], {
+      stdin: NEW_PASSWORD,
+    });
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'jira-mcp-gateway: no user named nobody\n',
+      stdinReads: 0,
+    });
+  });
+
+  it('exits 2 without --password-stdin and never reads stdin', async () => {
+    await addUser('alice');
+    const result = await cli.run(['user', 'set-password', 'alice'], { stdin: NEW_PASSWORD });
+    expect(result.code).toBe(2);
+    expect(result.stdinReads).toBe(0);
+    expect(result.stderr.split('\n')[0]).toBe(
+      'jira-mcp-gateway: --password-stdin is required (passwords are never taken as arguments)',
+    );
+  });
+
+  it('explains itself and the admin recovery in --help, and is listed in the top-level help', async () => {
+    const help = await cli.run(['user', 'set-password', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain(
+      'Usage: jira-mcp-gateway user set-password <name> --password-stdin\n',
+    );
+    expect(help.stdout).toContain('--revoke-grants');
+    expect(help.stdout).toContain(
+      "printf '%s\\n' 'a new long password' | jira-mcp-gateway user set-password admin --password-stdin",
+    );
+    const verbs = await cli.run(['user', '--help']);
+    expect(verbs.stdout).toContain('jira-mcp-gateway user set-password <name> --password-stdin');
   });
 });

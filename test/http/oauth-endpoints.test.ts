@@ -193,3 +193,23 @@ describe('unknown paths and faults', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('client authentication failures at /token, /revoke, /introspect (RFC 6749 §5.2)', () => {
+  it('answers a Basic attempt with a client id that cannot be resolved with 401 and the Basic challenge', async () => {
+    // A metadata-document id on a private address is refused before any fetch.
+    const id = encodeURIComponent('https://127.0.0.1:1/cimd.json');
+    for (const path of ['/token', '/revoke', '/introspect']) {
+      const response = await gw.fetch(`${TEST_ISSUER}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${id}:`).toString('base64')}`,
+        },
+        body: 'grant_type=refresh_token&refresh_token=x&token=x',
+      });
+      expect(response.status, path).toBe(401);
+      expect(response.headers.get('www-authenticate'), path).toBe('Basic realm="jira-mcp-gateway"');
+      expect(((await response.json()) as { error: string }).error).toBe('invalid_client');
+    }
+  });
+});

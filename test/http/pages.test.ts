@@ -388,6 +388,19 @@ describe('renderErrorPage (RFC 6749 §4.1.2.1)', () => {
     expect(tags(html).filter((t) => t.name === 'form' || t.name === 'a')).toEqual([]);
   });
 
+  it('replaces the default advice with a hint saying what to do, escaped', () => {
+    const html = renderErrorPage({
+      nonce: 'bm9uY2U=',
+      title: 'Application could not be checked',
+      message: 'The document was refused.',
+      hint: 'Ask your administrator to set CLIENT_METADATA_DOCUMENTS=false <now>.',
+    });
+    expect(html).toContain(
+      '<p>Ask your administrator to set CLIENT_METADATA_DOCUMENTS=false &lt;now&gt;.</p>',
+    );
+    expect(html).not.toContain('You can close this page');
+  });
+
   it('omits the reference when there is no request id', () => {
     const html = renderErrorPage({ nonce: 'n', title: 'Oops', message: 'm', requestId: undefined });
     expect(html).not.toContain('reference');

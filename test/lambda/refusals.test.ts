@@ -215,6 +215,15 @@ describe('Lambda configuration: no secret in the environment, DynamoDB only', ()
     },
   );
 
+  it('refuses TRUST_PROXY, since the client address is API Gateway’s sourceIp', async () => {
+    const { oauth, mcp } = createLambdaHandlers({ ...BASE, TRUST_PROXY: 'true' });
+    for (const handler of [oauth, mcp]) {
+      await expect(handler(event)).rejects.toThrow('TRUST_PROXY: must be false on Lambda');
+    }
+    const { oauth: allowed } = createLambdaHandlers({ ...BASE, TRUST_PROXY: 'false' });
+    expect((await allowed(event)).statusCode).toBe(200);
+  });
+
   it('refuses STORAGE=sqlite, since a function has no lasting disk', async () => {
     const { oauth } = createLambdaHandlers({ ...BASE, STORAGE: 'sqlite', DYNAMODB_TABLE: '' });
     await expect(oauth(event)).rejects.toThrow('STORAGE: must be dynamodb on Lambda');

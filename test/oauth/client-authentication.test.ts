@@ -44,6 +44,7 @@ describe('client authentication (RFC 6749 §2.3.1, §5.2)', () => {
       clientId: 'a b',
       clientSecret: 'p:w%',
       method: 'client_secret_basic',
+      basicHeader: true,
     });
   });
 
@@ -51,7 +52,27 @@ describe('client authentication (RFC 6749 §2.3.1, §5.2)', () => {
     expect(readClientCredentials(basic('pub', ''), new URLSearchParams())).toEqual({
       clientId: 'pub',
       method: 'none',
+      basicHeader: true,
     });
+  });
+
+  it('answers a failed Basic attempt with a Basic challenge, even with an empty password', () => {
+    // RFC 6749 §5.2: a client that used the Authorization header gets 401 and WWW-Authenticate.
+    for (const header of [basic('c1', ''), 'Basic', 'basic  ']) {
+      const error = failure(() =>
+        authenticateClient(
+          readClientCredentials(header.trim(), new URLSearchParams()) ?? {
+            clientId: '',
+            method: 'none',
+          },
+          client(),
+          NOW,
+        ),
+      );
+      expect(error.code).toBe('invalid_client');
+      expect(error.status).toBe(401);
+      expect(error.headers['WWW-Authenticate']).toBe('Basic realm="jira-mcp-gateway"');
+    }
   });
 
   it('refuses two authentication methods at once', () => {

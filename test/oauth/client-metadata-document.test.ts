@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,9 +10,15 @@ import { ManualClock } from '../../src/clock.js';
 import {
   createClientMetadataDocumentResolver,
   isMetadataDocumentClientId,
+  MetadataDocumentError,
 } from '../../src/oauth/client-metadata-document.js';
-import type { ClientMetadataDocumentResolverOptions } from '../../src/oauth/client-metadata-document.js';
+import type {
+  ClientMetadataDocumentResolverOptions,
+  DocumentRequester,
+} from '../../src/oauth/client-metadata-document.js';
 import { OAuthError } from '../../src/oauth/errors.js';
+import type { Storage } from '../../src/storage/ports.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/open-sqlite-storage.js';
 import { createTestCertificate } from '../helpers/tls.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -25,6 +34,11 @@ let connections = 0;
 const requests = new Map<string, number>();
 const routes = new Map<string, Handler>();
 let clock: ManualClock;
+let storage: Storage;
+let storageDir: string;
+/** A fresh address per test, so the per-IP fetch budget of one test never spills into another. */
+let requester: DocumentRequester;
+let nextAddress = 1;
 
 function url(pathname: string): string {
   return `https://127.0.0.1:${port}${pathname}`;
@@ -65,10 +79,15 @@ function serveDocument(
 function resolver(overrides: Partial<ClientMetadataDocumentResolverOptions> = {}) {
   return createClientMetadataDocumentResolver({
     clock,
+    counters: storage.counters,
     ca,
     allowPrivateAddresses: true,
     ...overrides,
   });
+}
+
+function problemOf(error: unknown): string | undefined {
+  return error instanceof MetadataDocumentError ? error.problem : undefined;
 }
 
 async function refusal(promise: Promise<unknown>): Promise<OAuthError> {
@@ -82,6 +101,8 @@ async function refusal(promise: Promise<unknown>): Promise<OAuthError> {
 }
 
 beforeAll(async () => {
+  storageDir = mkdtempSync(path.join(tmpdir(), 'jmg-cimd-'));
+  storage = openSqliteStorage({ path: path.join(storageDir, 'gateway.db') });
   const certificate = await createTestCertificate();
   ca = certificate.cert;
   server = createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
@@ -103,6 +124,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await storage.close();
+  rmSync(storageDir, { recursive: true, force: true });
   server.closeAllConnections();
   await new Promise<void>((resolve, reject) => {
     server.close((error) => {
@@ -114,6 +137,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   clock = new ManualClock();
+  requester = { ip: `198.51.100.${nextAddress++}` };
   requests.clear();
   routes.clear();
 });
@@ -154,7 +178,7 @@ describe('Client ID Metadata Document URLs (draft-ietf-oauth-client-id-metadata-
 describe('Client ID Metadata Document resolution (MCP 2025-11-25 authorization)', () => {
   it('fetches, validates and returns a public client', async () => {
     serveDocument('/client.json', { scope: 'jira:read openid', unknown_member: true });
-    const client = await resolver().resolve(url('/client.json'));
+    const client = await resolver().resolve(url('/client.json'), requester);
     expect(client).toEqual({
       clientId: url('/client.json'),
       kind: 'oauth',
@@ -179,7 +203,7 @@ describe('Client ID Metadata Document resolution (MCP 2025-11-25 authorization)'
         'content-type': 'application/oauth-client+json; charset=utf-8',
       })(req, res);
     });
-    const client = await resolver().resolve(url('/vendor.json'));
+    const client = await resolver().resolve(url('/vendor.json'), requester);
     expect(accept).toBe('application/json');
     expect(client.clientId).toBe(url('/vendor.json'));
   });
@@ -190,7 +214,7 @@ describe('Client ID Metadata Document resolution (MCP 2025-11-25 authorization)'
       grant_types: undefined,
       response_types: undefined,
     });
-    const client = await resolver().resolve(url('/minimal.json'));
+    const client = await resolver().resolve(url('/minimal.json'), requester);
     expect(client.tokenEndpointAuthMethod).toBe('none');
     expect(client.grantTypes).toEqual(['authorization_code']);
     expect(client.secretHash).toBeUndefined();
@@ -229,7 +253,11 @@ describe('Client ID Metadata Document resolution (MCP 2025-11-25 authorization)'
       { redirect_uris: ['http://client.example/cb'] },
       'uses http',
     ],
-    ['a javascript: redirect URI', { redirect_uris: ['javascript:alert(1)'] }, 'forbidden scheme'],
+    [
+      'a javascript: redirect URI',
+      { redirect_uris: ['javascript:alert(1)'] },
+      'uses the scheme "javascript:", which is not allowed',
+    ],
     [
       'the password grant',
       { grant_types: ['authorization_code', 'password'] },
@@ -243,7 +271,7 @@ describe('Client ID Metadata Document resolution (MCP 2025-11-25 authorization)'
     ],
   ])('refuses a document with %s', async (_why, extra, reason) => {
     serveDocument('/bad.json', extra);
-    const error = await refusal(resolver().resolve(url('/bad.json')));
+    const error = await refusal(resolver().resolve(url('/bad.json'), requester));
     expect(error.code).toBe('invalid_client');
     expect(error.status).toBe(400);
     expect(
@@ -258,14 +286,14 @@ describe('Client ID Metadata Document resolution (MCP 2025-11-25 authorization)'
       res.writeHead(302, { location: url('/client.json') });
       res.end();
     });
-    const error = await refusal(resolver().resolve(url('/moved.json')));
+    const error = await refusal(resolver().resolve(url('/moved.json'), requester));
     expect(error.code).toBe('invalid_client');
     expect(error.message).toContain('the server answered 302; redirects are not followed');
     expect(requests.get('/client.json')).toBeUndefined();
   });
 
   it('refuses a non-200 status', async () => {
-    const error = await refusal(resolver().resolve(url('/missing.json')));
+    const error = await refusal(resolver().resolve(url('/missing.json'), requester));
     expect(error.code).toBe('invalid_client');
     expect(error.message).toContain('the server answered 404, not 200');
   });
@@ -275,7 +303,7 @@ describe('Client ID Metadata Document resolution (MCP 2025-11-25 authorization)'
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(JSON.stringify(document('/page.json')));
     });
-    const error = await refusal(resolver().resolve(url('/page.json')));
+    const error = await refusal(resolver().resolve(url('/page.json'), requester));
     expect(error.code).toBe('invalid_client');
     expect(error.message).toContain('the content type is "text/html", not application/json');
   });
@@ -285,13 +313,13 @@ describe('Client ID Metadata Document resolution (MCP 2025-11-25 authorization)'
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"client_id": ');
     });
-    const error = await refusal(resolver().resolve(url('/broken.json')));
+    const error = await refusal(resolver().resolve(url('/broken.json'), requester));
     expect(error.message).toContain('the document is not valid JSON');
   });
 
   it('refuses a JSON array', async () => {
     routes.set('/array.json', json([document('/array.json')]));
-    const error = await refusal(resolver().resolve(url('/array.json')));
+    const error = await refusal(resolver().resolve(url('/array.json'), requester));
     expect(error.message).toContain('the document is not a JSON object');
   });
 
@@ -312,7 +340,7 @@ describe('Client ID Metadata Document resolution (MCP 2025-11-25 authorization)'
         }
       }, 1000);
     });
-    const error = await refusal(resolver().resolve(url('/big.json')));
+    const error = await refusal(resolver().resolve(url('/big.json'), requester));
     expect(error.code).toBe('invalid_client');
     expect(error.message).toContain('the document is larger than 5120 bytes');
     expect(bodyWritten).toBe(false);
@@ -333,7 +361,9 @@ describe('Client ID Metadata Document resolution (MCP 2025-11-25 authorization)'
         clearInterval(timer);
       });
     });
-    const error = await refusal(resolver({ maxBytes: 2048 }).resolve(url('/stream.json')));
+    const error = await refusal(
+      resolver({ maxBytes: 2048 }).resolve(url('/stream.json'), requester),
+    );
     expect(error.message).toContain('the document is larger than 2048 bytes');
   });
 
@@ -342,21 +372,27 @@ describe('Client ID Metadata Document resolution (MCP 2025-11-25 authorization)'
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"client_id":');
     });
-    const error = await refusal(resolver({ timeoutMs: 300 }).resolve(url('/slow.json')));
+    const error = await refusal(resolver({ timeoutMs: 300 }).resolve(url('/slow.json'), requester));
     expect(error.code).toBe('invalid_client');
     expect(error.message).toContain('no complete response within 300 ms');
   });
 
   it('refuses a server whose certificate is not trusted', async () => {
     serveDocument('/client.json');
-    const untrusting = createClientMetadataDocumentResolver({ clock, allowPrivateAddresses: true });
-    const error = await refusal(untrusting.resolve(url('/client.json')));
+    const untrusting = createClientMetadataDocumentResolver({
+      clock,
+      counters: storage.counters,
+      allowPrivateAddresses: true,
+    });
+    const error = await refusal(untrusting.resolve(url('/client.json'), requester));
     expect(error.message).toContain('the TLS certificate was not trusted');
     expect(requests.get('/client.json')).toBeUndefined();
   });
 
   it('refuses a client id that is not a metadata document URL without fetching', async () => {
-    const error = await refusal(resolver().resolve(`http://127.0.0.1:${port}/client.json`));
+    const error = await refusal(
+      resolver().resolve(`http://127.0.0.1:${port}/client.json`, requester),
+    );
     expect(error.code).toBe('invalid_client');
     expect(error.message).toContain('it is not a valid https metadata document URL');
     expect(requests.size).toBe(0);
@@ -368,7 +404,7 @@ describe('Client ID Metadata Document SSRF protection (draft-ietf-oauth-client-i
     serveDocument('/client.json');
     const before = connections;
     const error = await refusal(
-      resolver({ allowPrivateAddresses: false }).resolve(url('/client.json')),
+      resolver({ allowPrivateAddresses: false }).resolve(url('/client.json'), requester),
     );
     expect(error.code).toBe('invalid_client');
     expect(error.message).toContain('127.0.0.1 is a private or reserved address');
@@ -379,7 +415,9 @@ describe('Client ID Metadata Document SSRF protection (draft-ietf-oauth-client-i
     const clientId = `https://localhost:${port}/client.json`;
     routes.set('/client.json', json(document('/client.json', { client_id: clientId })));
     const before = connections;
-    const error = await refusal(resolver({ allowPrivateAddresses: false }).resolve(clientId));
+    const error = await refusal(
+      resolver({ allowPrivateAddresses: false }).resolve(clientId, requester),
+    );
     expect(error.code).toBe('invalid_client');
     expect(error.message).toContain('localhost resolves to a private or reserved address');
     expect(connections).toBe(before);
@@ -389,7 +427,7 @@ describe('Client ID Metadata Document SSRF protection (draft-ietf-oauth-client-i
   it('fetches the same host name when private addresses are allowed (the test-only switch)', async () => {
     const clientId = `https://localhost:${port}/client.json`;
     routes.set('/client.json', json(document('/client.json', { client_id: clientId })));
-    const client = await resolver().resolve(clientId);
+    const client = await resolver().resolve(clientId, requester);
     expect(client.clientId).toBe(clientId);
   });
 });
@@ -398,8 +436,8 @@ describe('Client ID Metadata Document caching (draft-ietf-oauth-client-id-metada
   it('serves a repeated resolve from the cache', async () => {
     serveDocument('/cached.json', {}, { 'cache-control': 'max-age=600' });
     const documents = resolver();
-    const first = await documents.resolve(url('/cached.json'));
-    const second = await documents.resolve(url('/cached.json'));
+    const first = await documents.resolve(url('/cached.json'), requester);
+    const second = await documents.resolve(url('/cached.json'), requester);
     expect(second).toEqual(first);
     expect(requests.get('/cached.json')).toBe(1);
   });
@@ -407,12 +445,12 @@ describe('Client ID Metadata Document caching (draft-ietf-oauth-client-id-metada
   it('respects max-age with the injected clock', async () => {
     serveDocument('/cached.json', {}, { 'cache-control': 'public, max-age=600' });
     const documents = resolver();
-    await documents.resolve(url('/cached.json'));
+    await documents.resolve(url('/cached.json'), requester);
     clock.advance(600 * SECOND - 1);
-    await documents.resolve(url('/cached.json'));
+    await documents.resolve(url('/cached.json'), requester);
     expect(requests.get('/cached.json')).toBe(1);
     clock.advance(1);
-    const refreshed = await documents.resolve(url('/cached.json'));
+    const refreshed = await documents.resolve(url('/cached.json'), requester);
     expect(requests.get('/cached.json')).toBe(2);
     expect(refreshed.createdAt).toBe(clock.now());
   });
@@ -420,52 +458,52 @@ describe('Client ID Metadata Document caching (draft-ietf-oauth-client-id-metada
   it('keeps a document at least the lower bound, whatever max-age says', async () => {
     serveDocument('/short.json', {}, { 'cache-control': 'no-cache, max-age=10' });
     const documents = resolver();
-    await documents.resolve(url('/short.json'));
+    await documents.resolve(url('/short.json'), requester);
     clock.advance(5 * MINUTE - 1);
-    await documents.resolve(url('/short.json'));
+    await documents.resolve(url('/short.json'), requester);
     expect(requests.get('/short.json')).toBe(1);
     clock.advance(1);
-    await documents.resolve(url('/short.json'));
+    await documents.resolve(url('/short.json'), requester);
     expect(requests.get('/short.json')).toBe(2);
   });
 
   it('keeps a document at most the upper bound', async () => {
     serveDocument('/long.json', {}, { 'cache-control': 'max-age=31536000' });
     const documents = resolver();
-    await documents.resolve(url('/long.json'));
+    await documents.resolve(url('/long.json'), requester);
     clock.advance(24 * HOUR - 1);
-    await documents.resolve(url('/long.json'));
+    await documents.resolve(url('/long.json'), requester);
     expect(requests.get('/long.json')).toBe(1);
     clock.advance(1);
-    await documents.resolve(url('/long.json'));
+    await documents.resolve(url('/long.json'), requester);
     expect(requests.get('/long.json')).toBe(2);
   });
 
   it('caches a document without max-age for one hour', async () => {
     serveDocument('/plain.json');
     const documents = resolver();
-    await documents.resolve(url('/plain.json'));
+    await documents.resolve(url('/plain.json'), requester);
     clock.advance(HOUR - 1);
-    await documents.resolve(url('/plain.json'));
+    await documents.resolve(url('/plain.json'), requester);
     expect(requests.get('/plain.json')).toBe(1);
     clock.advance(1);
-    await documents.resolve(url('/plain.json'));
+    await documents.resolve(url('/plain.json'), requester);
     expect(requests.get('/plain.json')).toBe(2);
   });
 
   it('subtracts the Age header and applies custom bounds', async () => {
     serveDocument('/aged.json', {}, { 'cache-control': 'max-age=600', age: '500' });
     const documents = resolver({ cacheTtlBounds: { min: 0, max: HOUR } });
-    await documents.resolve(url('/aged.json'));
+    await documents.resolve(url('/aged.json'), requester);
     clock.advance(100 * SECOND - 1);
-    await documents.resolve(url('/aged.json'));
+    await documents.resolve(url('/aged.json'), requester);
     expect(requests.get('/aged.json')).toBe(1);
     clock.advance(1);
-    await documents.resolve(url('/aged.json'));
+    await documents.resolve(url('/aged.json'), requester);
     expect(requests.get('/aged.json')).toBe(2);
   });
 
-  it('does not cache a refused document', async () => {
+  it('remembers a refused document for the failure window, then fetches it again', async () => {
     let calls = 0;
     routes.set('/flaky.json', (req, res) => {
       calls += 1;
@@ -476,20 +514,54 @@ describe('Client ID Metadata Document caching (draft-ietf-oauth-client-id-metada
       json(body, { 'cache-control': 'max-age=600' })(req, res);
     });
     const documents = resolver();
-    const error = await refusal(documents.resolve(url('/flaky.json')));
+    const error = await refusal(documents.resolve(url('/flaky.json'), requester));
     expect(error.code).toBe('invalid_client');
-    const client = await documents.resolve(url('/flaky.json'));
+    clock.advance(60 * SECOND - 1);
+    const remembered = await refusal(documents.resolve(url('/flaky.json'), requester));
+    expect(remembered.message).toBe(error.message);
+    expect(requests.get('/flaky.json')).toBe(1);
+    clock.advance(1);
+    const client = await documents.resolve(url('/flaky.json'), requester);
     expect(client.clientId).toBe(url('/flaky.json'));
     expect(requests.get('/flaky.json')).toBe(2);
+  });
+
+  it('fetches a failing URL once for 15 resolves within the failure window', async () => {
+    routes.set('/down.json', (_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    const documents = resolver();
+    for (let i = 0; i < 15; i += 1) {
+      const error = await refusal(documents.resolve(url('/down.json'), requester));
+      expect(error).toBeInstanceOf(MetadataDocumentError);
+      expect(problemOf(error)).toBe('fetch_failed');
+      expect(error.message).toContain('the server answered 503, not 200');
+      clock.advance(3 * SECOND);
+    }
+    expect(requests.get('/down.json')).toBe(1);
+  });
+
+  it('forgets the oldest failure first when the failure cache is full', async () => {
+    const documents = resolver({ failureCacheSize: 2 });
+    for (const name of ['/a.json', '/b.json', '/c.json']) {
+      await refusal(documents.resolve(url(name), requester));
+    }
+    await refusal(documents.resolve(url('/c.json'), requester));
+    await refusal(documents.resolve(url('/b.json'), requester));
+    await refusal(documents.resolve(url('/a.json'), requester));
+    expect([requests.get('/a.json'), requests.get('/b.json'), requests.get('/c.json')]).toEqual([
+      2, 1, 1,
+    ]);
   });
 
   it('shares one fetch among concurrent resolves of the same URL', async () => {
     serveDocument('/shared.json');
     const documents = resolver();
     const clients = await Promise.all([
-      documents.resolve(url('/shared.json')),
-      documents.resolve(url('/shared.json')),
-      documents.resolve(url('/shared.json')),
+      documents.resolve(url('/shared.json'), requester),
+      documents.resolve(url('/shared.json'), requester),
+      documents.resolve(url('/shared.json'), requester),
     ]);
     expect(requests.get('/shared.json')).toBe(1);
     expect(clients[1]).toEqual(clients[0]);
@@ -503,24 +575,108 @@ describe('Client ID Metadata Document caching (draft-ietf-oauth-client-id-metada
     });
     const documents = resolver();
     const results = await Promise.allSettled([
-      documents.resolve(url('/gone.json')),
-      documents.resolve(url('/gone.json')),
+      documents.resolve(url('/gone.json'), requester),
+      documents.resolve(url('/gone.json'), requester),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(requests.get('/gone.json')).toBe(1);
-    await refusal(documents.resolve(url('/gone.json')));
+    clock.advance(60 * SECOND);
+    await refusal(documents.resolve(url('/gone.json'), requester));
     expect(requests.get('/gone.json')).toBe(2);
   });
 
   it('returns copies, so a caller cannot change the cached client', async () => {
     serveDocument('/copy.json');
     const documents = resolver();
-    const first = await documents.resolve(url('/copy.json'));
+    const first = await documents.resolve(url('/copy.json'), requester);
     first.redirectUris.push('https://evil.example/cb');
-    const second = await documents.resolve(url('/copy.json'));
+    const second = await documents.resolve(url('/copy.json'), requester);
     expect(second.redirectUris).toEqual([
       'http://127.0.0.1/callback',
       'https://client.example/callback',
     ]);
+  });
+});
+
+describe('Client ID Metadata Document fetch budget (draft-ietf-oauth-client-id-metadata-document §6)', () => {
+  it('lets one IP cause at most fetchesPerIpPerHour fetches, even all at once', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `/budget-${i}.json`);
+    for (const name of names) serveDocument(name);
+    const documents = resolver({ fetchesPerIpPerHour: 3 });
+    const results = await Promise.allSettled(
+      names.map((name) => documents.resolve(url(name), requester)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    const refusals = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(refusals).toHaveLength(5);
+    for (const refused of refusals) {
+      if (!(refused instanceof MetadataDocumentError)) throw new Error('expected a refusal');
+      expect(refused.problem).toBe('busy');
+      expect(refused.code).toBe('temporarily_unavailable');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers['Retry-After'])).toBeGreaterThan(0);
+      expect(Number(refused.headers['Retry-After'])).toBeLessThanOrEqual(3600);
+    }
+    expect(names.reduce((sum, name) => sum + (requests.get(name) ?? 0), 0)).toBe(3);
+  });
+
+  it('charges nothing for cached documents and counts each IP apart', async () => {
+    serveDocument('/popular.json');
+    serveDocument('/other.json');
+    const documents = resolver({ fetchesPerIpPerHour: 1 });
+    await documents.resolve(url('/popular.json'), requester);
+    for (let i = 0; i < 5; i += 1) await documents.resolve(url('/popular.json'), requester);
+    const busy = await refusal(documents.resolve(url('/other.json'), requester));
+    expect(busy.status).toBe(429);
+    const elsewhere = { ip: `198.51.100.${nextAddress++}` };
+    expect((await documents.resolve(url('/other.json'), elsewhere)).clientId).toBe(
+      url('/other.json'),
+    );
+    expect(requests.get('/popular.json')).toBe(1);
+    expect(requests.get('/other.json')).toBe(1);
+  });
+
+  it('opens a new budget in the next hour', async () => {
+    serveDocument('/first.json');
+    serveDocument('/second.json');
+    const documents = resolver({ fetchesPerIpPerHour: 1 });
+    await documents.resolve(url('/first.json'), requester);
+    await refusal(documents.resolve(url('/second.json'), requester));
+    clock.advance(HOUR);
+    expect((await documents.resolve(url('/second.json'), requester)).clientId).toBe(
+      url('/second.json'),
+    );
+    expect(requests.get('/second.json')).toBe(1);
+  });
+
+  it('does not let a spent budget of one IP refuse another IP waiting on the same URL', async () => {
+    serveDocument('/shared-budget.json');
+    serveDocument('/spend.json');
+    const documents = resolver({ fetchesPerIpPerHour: 1 });
+    const spent = requester;
+    await documents.resolve(url('/spend.json'), spent);
+    const fresh = { ip: `198.51.100.${nextAddress++}` };
+    const [first, second] = await Promise.allSettled([
+      documents.resolve(url('/shared-budget.json'), spent),
+      documents.resolve(url('/shared-budget.json'), fresh),
+    ]);
+    expect(first.status).toBe('rejected');
+    expect(second.status).toBe('fulfilled');
+    expect(requests.get('/shared-budget.json')).toBe(1);
+  });
+});
+
+describe('Client ID Metadata Documents turned off (CLIENT_METADATA_DOCUMENTS=false)', () => {
+  it('refuses an https client id without fetching and names the setting', async () => {
+    serveDocument('/client.json');
+    const documents = resolver({ enabled: false });
+    expect(documents.enabled).toBe(false);
+    const error = await refusal(documents.resolve(url('/client.json'), requester));
+    expect(error).toBeInstanceOf(MetadataDocumentError);
+    expect(problemOf(error)).toBe('disabled');
+    expect(error.code).toBe('invalid_client');
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('CLIENT_METADATA_DOCUMENTS=false');
+    expect(requests.size).toBe(0);
   });
 });

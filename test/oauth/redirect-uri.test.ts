@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthError } from '../../src/oauth/errors.js';
 import {
+  isAllowedRedirectScheme,
   matchRedirectUri,
   validateRedirectUriForRegistration,
 } from '../../src/oauth/redirect-uri.js';
@@ -45,17 +46,6 @@ describe('redirect URI registration policy (RFC 6749 §3.1.2, RFC 8252 §7)', ()
     ['http://127.0.0.1.evil.example/cb', 'uses http'],
     ['http://127.1/cb', 'uses http'],
     ['http://0x7f.0.0.1/cb', 'uses http'],
-    ['javascript:alert(1)', 'forbidden scheme "javascript:"'],
-    ['JavaScript:alert(1)', 'forbidden scheme "javascript:"'],
-    ['data:text/html,<script>alert(1)</script>', 'forbidden scheme "data:"'],
-    ['file:///etc/passwd', 'forbidden scheme "file:"'],
-    ['vbscript:msgbox(1)', 'forbidden scheme "vbscript:"'],
-    ['about:blank', 'forbidden scheme "about:"'],
-    ['blob:https://app.example.com/uuid', 'forbidden scheme "blob:"'],
-    ['filesystem:https://app.example.com/temporary/x', 'forbidden scheme "filesystem:"'],
-    ['ws://localhost/cb', 'forbidden scheme "ws:"'],
-    ['wss://app.example.com/cb', 'forbidden scheme "wss:"'],
-    ['ftp://app.example.com/cb', 'forbidden scheme "ftp:"'],
     ['/callback', 'is not an absolute URI'],
     ['app.example.com/callback', 'is not an absolute URI'],
     ['//app.example.com/callback', 'is not an absolute URI'],
@@ -86,6 +76,82 @@ describe('redirect URI registration policy (RFC 6749 §3.1.2, RFC 8252 §7)', ()
   it('shortens a very long URI in the error description', () => {
     const error = rejection(`https://app.example.com/${'x'.repeat(3000)}`);
     expect(error.message.length).toBeLessThan(200);
+  });
+});
+
+describe('redirect URI schemes: an allow-list (RFC 8252 §7.1, RFC 9700 §4.1)', () => {
+  it.each([
+    ['https', 'https://app.example.com/cb'],
+    ['loopback http', 'http://127.0.0.1:8080/cb'],
+    ['a reverse-domain private-use scheme without authority', 'com.example.app:/oauth2redirect'],
+    ['a reverse-domain private-use scheme with authority', 'com.example.app://callback'],
+    ['a reverse-domain scheme with digits and hyphens', 'io.my-app2.ios:/cb'],
+    ['a reverse-domain scheme in capitals (schemes are case-insensitive)', 'Com.Example.App:/cb'],
+    ['Cursor', 'cursor://anysphere.cursor-mcp/oauth/callback'],
+    ['VS Code', 'vscode://vscode.github-authentication/did-authenticate'],
+    ['VS Code Insiders', 'vscode-insiders://vscode.github-authentication/did-authenticate'],
+    ['Windsurf', 'windsurf://codeium.windsurf/oauth/callback'],
+  ])('accepts %s: %s', (_what, uri) => {
+    expect(validateRedirectUriForRegistration(uri)).toBe(uri);
+  });
+
+  it.each([
+    'javascript:alert(1)',
+    'JavaScript:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'file:///etc/passwd',
+    'vbscript:msgbox(1)',
+    'about:blank',
+    'blob:https://app.example.com/uuid',
+    'filesystem:https://app.example.com/temporary/x',
+    'ws://localhost/cb',
+    'wss://app.example.com/cb',
+    'ftp://app.example.com/cb',
+    'view-source:https://app.example.com/',
+    'intent://scan/#Intent;scheme=zxing;end',
+    'intent://app.example.com/cb',
+    'jar:https://app.example.com/x.jar!/',
+    'mailto:victim@example.com',
+    'sms:+15555550100',
+    'tel:+15555550100',
+    'ms-msdt:/id',
+    'search-ms:query=x',
+    'myapp://callback',
+    'claude://callback',
+    'urn:ietf:wg:oauth:2.0:oob',
+    'com.:/cb',
+    'com..example:/cb',
+    'com.example-:/cb',
+    'com.-example:/cb',
+    'com+example.app:/cb',
+  ])('refuses %s with invalid_redirect_uri naming what is allowed', (uri) => {
+    const error = rejection(uri);
+    expect(error.code).toBe('invalid_redirect_uri');
+    expect(error.status).toBe(400);
+    const scheme = (uri.split(':')[0] ?? '').toLowerCase();
+    expect(error.message).toContain(`uses the scheme "${scheme}:", which is not allowed`);
+    expect(error.message).toContain('reverse-domain form such as com.example.app (RFC 8252 §7.1)');
+  });
+
+  it.each([
+    ['https', true],
+    ['http', true],
+    ['com.example.app', true],
+    ['cursor', true],
+    ['vscode', true],
+    ['vscode-insiders', true],
+    ['windsurf', true],
+    ['javascript', false],
+    ['intent', false],
+    ['jar', false],
+    ['mailto', false],
+    ['sms', false],
+    ['tel', false],
+    ['data', false],
+    ['file', false],
+    ['myapp', false],
+  ])('isAllowedRedirectScheme(%j) is %s', (scheme, allowed) => {
+    expect(isAllowedRedirectScheme(scheme)).toBe(allowed);
   });
 });
 

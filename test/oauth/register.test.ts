@@ -248,7 +248,7 @@ describe('POST /register: refused metadata (RFC 7591 §3.2.2)', () => {
     [
       'a javascript: redirect URI',
       { redirect_uris: [uri, 'javascript:alert(1)'] },
-      'forbidden scheme',
+      'uses the scheme "javascript:", which is not allowed',
     ],
   ])('refuses %s with invalid_redirect_uri', async (_why, body, description) => {
     const error = await registrationError(body);

@@ -4,12 +4,16 @@
  * Nothing in it may depend on a particular adapter.
  */
 import { describe } from 'vitest';
+import { describeAuditChainContract } from './contract/audit-chain-contract.js';
 import { describeAuditContract } from './contract/audit-contract.js';
 import { describeClientContract } from './contract/clients-contract.js';
 import { describeCodeContract } from './contract/codes-contract.js';
 import { describeCounterContract } from './contract/counters-contract.js';
 import { describeGrantContract } from './contract/grants-contract.js';
+import { describePurgeContract } from './contract/purge-contract.js';
+import { describeOidcLoginContract } from './contract/oidc-logins-contract.js';
 import { describeRotationContract } from './contract/rotation-contract.js';
+import { describeReuseIntervalContract } from './contract/reuse-interval-contract.js';
 import { describeSecretContract } from './contract/secrets-contract.js';
 import { describeSessionContract } from './contract/sessions-contract.js';
 import { useFreshStorage, type OpenStorage } from './contract/storage-handle.js';
@@ -28,9 +32,13 @@ export function describeStorageContract(name: string, open: OpenStorage): void {
     describeGrantContract(handle);
     describeTokenContract(handle);
     describeRotationContract(handle);
+    describeReuseIntervalContract(handle);
     describeAuditContract(handle);
+    describeAuditChainContract(handle);
+    describePurgeContract(handle);
     describeSecretContract(handle);
     describeCounterContract(handle);
     describeSessionContract(handle);
+    describeOidcLoginContract(handle);
   });
 }

@@ -2,6 +2,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { hashSecret } from '../../src/crypto/hash.js';
 import { randomToken } from '../../src/crypto/random.js';
+import { chainHash, GENESIS_HASH } from '../../src/audit/audit-chain.js';
 import { ConflictError } from '../../src/storage/ports.js';
 import {
   aClient,
@@ -47,7 +48,11 @@ describe('DynamoDB item layout (docs/storage-schema.md#dynamodb-layout)', () => 
     await storage.tokens.save([aToken(grant, { tokenHash: hashSecret(raw.access) }), refresh]);
     const replacements = [
       aToken(grant, { kind: 'access', tokenHash: hashSecret(raw.rotatedAccess) }),
-      aToken(grant, { kind: 'refresh', tokenHash: hashSecret(raw.rotatedRefresh) }),
+      aToken(grant, {
+        kind: 'refresh',
+        tokenHash: hashSecret(raw.rotatedRefresh),
+        parentHash: refresh.tokenHash,
+      }),
     ];
     expect((await storage.tokens.rotateRefresh(refresh.tokenHash, T0, replacements)).status).toBe(
       'ok',
@@ -85,6 +90,46 @@ describe('DynamoDB item layout (docs/storage-schema.md#dynamodb-layout)', () => 
       expiresAt: { N: String(T0 + HOUR) },
       revokedAt: { N: String(T0 + 5) },
     });
+  });
+
+  it('keeps a rotated refresh token, with its successor, until every token issued from it has expired (ttl)', async () => {
+    const { tokens } = db.storage;
+    const grant = aGrant();
+    await db.storage.grants.create(grant);
+    const parent = aToken(grant, { kind: 'refresh', expiresAt: T0 + HOUR });
+    await tokens.save([parent]);
+    const interval = 60_000;
+    const child = (issuedAt: number) =>
+      aToken(grant, {
+        kind: 'refresh',
+        issuedAt,
+        expiresAt: issuedAt + 2 * HOUR,
+        parentHash: parent.tokenHash,
+      });
+    const first = child(T0 + 1_000);
+    const sibling = child(T0 + 30_000);
+    expect(
+      (await tokens.rotateRefresh(parent.tokenHash, T0 + 1_000, [first], interval)).status,
+    ).toBe('ok');
+    const afterClaim = await stored(`TOKEN#${parent.tokenHash}`);
+    expect(afterClaim.ttl).toStrictEqual({ N: String((first.expiresAt + interval) / 1000) });
+    expect(
+      (await tokens.rotateRefresh(parent.tokenHash, T0 + 30_000, [sibling], interval)).status,
+    ).toBe('reissued');
+    expect((await stored(`TOKEN#${parent.tokenHash}`)).ttl).toStrictEqual({
+      N: String((sibling.expiresAt + interval) / 1000),
+    });
+    await tokens.rotateRefresh(
+      first.tokenHash,
+      T0 + 40_000,
+      [child(T0 + 40_000)].map((t) => ({
+        ...t,
+        parentHash: first.tokenHash,
+      })),
+    );
+    const settled = await stored(`TOKEN#${parent.tokenHash}`);
+    expect(settled.successorHash).toStrictEqual({ S: first.tokenHash });
+    expect(settled.rotatedAt).toStrictEqual({ N: String(T0 + 1_000) });
   });
 
   it('stores a grant indexed by user, by type and by client, without ttl', async () => {
@@ -166,19 +211,24 @@ describe('DynamoDB item layout (docs/storage-schema.md#dynamodb-layout)', () => 
     });
   });
 
-  it('stores audit events in one partition sorted by time, detail as JSON text', async () => {
-    await db.storage.audit.append({
+  it('stores chained audit events in one partition keyed by seq, detail as JSON text', async () => {
+    const event = {
       id: 'aud_1',
       at: T0,
       type: 'tool.called',
       outcome: 'success',
       clientId: 'cli_1',
       detail: { tool: 'jira_search', count: 3 },
-    });
+    } as const;
+    await db.storage.audit.append(event);
+    const hash = chainHash(GENESIS_HASH, 1, event);
     expect(await db.items()).toStrictEqual([
       {
         pk: { S: 'AUDIT' },
-        sk: { S: `${T0_KEY}#aud_1` },
+        sk: { S: `SEQ#${'1'.padStart(16, '0')}` },
+        seq: { N: '1' },
+        prevHash: { S: GENESIS_HASH },
+        hash: { S: hash },
         id: { S: 'aud_1' },
         at: { N: String(T0) },
         type: { S: 'tool.called' },
@@ -186,16 +236,45 @@ describe('DynamoDB item layout (docs/storage-schema.md#dynamodb-layout)', () => 
         clientId: { S: 'cli_1' },
         detail: { S: '{"tool":"jira_search","count":3}' },
       },
+      { pk: { S: 'AUDIT_CHAIN' }, sk: { S: 'HEAD' }, seq: { N: '1' }, hash: { S: hash } },
     ]);
   });
 
-  it('refuses to append the same audit event twice', async () => {
-    const event = { id: 'aud_1', at: T0, type: 'token.issued', outcome: 'success' } as const;
-    await db.storage.audit.append(event);
-    await expect(db.storage.audit.append({ ...event, outcome: 'failure' })).rejects.toBeInstanceOf(
-      ConflictError,
-    );
-    expect(await db.storage.audit.tail(5)).toStrictEqual([event]);
+  it('reads and purges audit events written before the chain (time-keyed) ahead of chained ones', async () => {
+    // What the adapter wrote before the chain existed.
+    const raw = db.local.newClient();
+    try {
+      await raw.send(
+        new PutItemCommand({
+          TableName: db.tableName,
+          Item: {
+            pk: { S: 'AUDIT' },
+            sk: { S: `${T0_KEY}#aud_old` },
+            id: { S: 'aud_old' },
+            at: { N: String(T0) },
+            type: { S: 'token.issued' },
+            outcome: { S: 'success' },
+          },
+        }),
+      );
+    } finally {
+      raw.destroy();
+    }
+    const chained = {
+      id: 'aud_new',
+      at: T0 + HOUR,
+      type: 'tool.called',
+      outcome: 'success',
+    } as const;
+    await db.storage.audit.append(chained);
+    expect(await db.storage.audit.tail(5)).toStrictEqual([
+      { id: 'aud_old', at: T0, type: 'token.issued', outcome: 'success' },
+      chained,
+    ]);
+    const purged = await db.storage.audit.purgeBefore(T0 + 1, 100, T0 + HOUR);
+    expect(purged.deleted).toBe(1);
+    expect(purged.anchor.seq).toBe(0);
+    expect(await db.storage.audit.tail(5)).toStrictEqual([chained]);
   });
 
   it('stores a redeemed code with consumedAt and a session indexed by user', async () => {
@@ -269,7 +348,11 @@ describe('DynamoDB multi-item writes without transactions (docs/storage-schema.m
     const access = aToken(grant, { kind: 'access' });
     const refresh = aToken(grant, { kind: 'refresh' });
     await tokens.save([access, refresh]);
-    const fresh = aToken(grant, { kind: 'refresh', issuedAt: T0 + 1 });
+    const fresh = aToken(grant, {
+      kind: 'refresh',
+      issuedAt: T0 + 1,
+      parentHash: refresh.tokenHash,
+    });
     const clashing = aToken(grant, { kind: 'access', tokenHash: access.tokenHash });
     await expect(
       tokens.rotateRefresh(refresh.tokenHash, T0 + 1, [clashing, fresh]),

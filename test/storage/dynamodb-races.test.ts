@@ -60,7 +60,12 @@ describe('DynamoDB conditional writes under concurrency (several gateway instanc
     await Promise.all(
       targets.map(async ({ grant, refresh }) => {
         const offers = Array.from({ length: INSTANCES }, () => [
-          aToken(grant, { kind: 'refresh', issuedAt: now, expiresAt: now + DAY }),
+          aToken(grant, {
+            kind: 'refresh',
+            issuedAt: now,
+            expiresAt: now + DAY,
+            parentHash: refresh.tokenHash,
+          }),
         ]);
         const results = await Promise.all(
           offers.map((offer, i) => instance(i).tokens.rotateRefresh(refresh.tokenHash, now, offer)),
@@ -122,6 +127,29 @@ describe('DynamoDB conditional writes under concurrency (several gateway instanc
     expect(await db.storage.counters.get('k', later)).toStrictEqual({
       count: PARALLEL,
       expiresAt: later + MINUTE,
+    });
+  });
+
+  it(`reserves exactly 5 of ${4 * PARALLEL} attempts spread over instances, in an open and in a new window`, async () => {
+    const limit = 5;
+    const reserveAll = (now: number): Promise<boolean[]> =>
+      Promise.all(
+        Array.from({ length: 4 * PARALLEL }, async (_, i) => {
+          const result = await instance(i).counters.reserve(
+            'login:user:alice',
+            now,
+            now + MINUTE,
+            limit,
+          );
+          return result.reserved;
+        }),
+      );
+    await db.storage.counters.increment('login:user:alice', T0, T0 + MINUTE);
+    expect((await reserveAll(T0 + 1)).filter(Boolean)).toHaveLength(limit - 1);
+    expect((await reserveAll(T0 + MINUTE)).filter(Boolean)).toHaveLength(limit);
+    expect(await db.storage.counters.get('login:user:alice', T0 + MINUTE)).toStrictEqual({
+      count: limit,
+      expiresAt: T0 + 2 * MINUTE,
     });
   });
 

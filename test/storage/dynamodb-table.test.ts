@@ -142,7 +142,8 @@ describe('DynamoDB TTL attribute (docs/storage-schema.md#dynamodb-layout)', () =
     });
     await db.storage.secrets.put({ name: 'k', ciphertext: Uint8Array.from([1]), updatedAt: T0 });
     const items = await db.local.scan(db.tableName);
-    expect(items).toHaveLength(6);
+    // user, user-id pointer, client, grant, audit event, audit head, secret
+    expect(items).toHaveLength(7);
     expect(items.map(ttlOf)).toStrictEqual(items.map(() => undefined));
   });
 

@@ -88,21 +88,40 @@ describe('SQLite adapter: processes sharing one file (ports.ts: atomic consume/r
     expect(results.filter((r) => r.status === 'replayed')).toHaveLength(19);
   });
 
+  it('reserves exactly 5 of 60 login attempts made through two connections', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (i % 2 === 0 ? first : second).counters.reserve('login:user:alice', T0, T0 + DAY, 5),
+      ),
+    );
+    expect(results.filter((r) => r.reserved)).toHaveLength(5);
+    expect((await second.counters.get('login:user:alice', T0))?.count).toBe(5);
+  });
+
   it('sees through one connection a rotation made through the other', async () => {
     const grant = aGrant();
     const refresh = aToken(grant, { kind: 'refresh' });
     await first.grants.create(grant);
     await first.tokens.save([refresh]);
-    const offer = [aToken(grant, { kind: 'refresh', issuedAt: T0 + 1 })];
+    const parentHash = refresh.tokenHash;
+    const offer = [aToken(grant, { kind: 'refresh', issuedAt: T0 + 1, parentHash })];
     expect((await first.tokens.rotateRefresh(refresh.tokenHash, T0 + 1, offer)).status).toBe('ok');
-    const again = [aToken(grant, { kind: 'refresh', issuedAt: T0 + 2 })];
+    const again = [aToken(grant, { kind: 'refresh', issuedAt: T0 + 2, parentHash })];
     expect(await second.tokens.rotateRefresh(refresh.tokenHash, T0 + 2, again)).toStrictEqual({
       status: 'reused',
       token: { ...refresh, rotatedAt: T0 + 1 },
+      reason: 'rotated',
     });
   });
 
-  it('rotates each refresh token exactly once when a second Node process races this one', async () => {
+  /**
+   * Seeds RACE_TARGETS refresh tokens, then this process and a forked one
+   * rotate every one of them at the same moment, through their own
+   * connections. Returns, per target, what each side saw and offered.
+   */
+  async function raceSecondProcess(
+    reuseIntervalMs: number,
+  ): Promise<{ target: RaceTarget; here: RaceOutcome; there: RaceOutcome }[]> {
     const targets: RaceTarget[] = [];
     for (let i = 0; i < RACE_TARGETS; i += 1) {
       const grant = aGrant();
@@ -111,7 +130,6 @@ describe('SQLite adapter: processes sharing one file (ports.ts: atomic consume/r
       await first.tokens.save([refresh]);
       targets.push({ hash: refresh.tokenHash, grantId: grant.id });
     }
-
     const child = fork(WORKER, [dir.file('shared.db')], {
       cwd: REPO_ROOT,
       execArgv: ['--import', 'tsx'],
@@ -120,30 +138,59 @@ describe('SQLite adapter: processes sharing one file (ports.ts: atomic consume/r
     try {
       await nextMessage(child, 'ready');
       const now = T0 + 1;
-      const go: GoMessage = { type: 'go', startAt: Date.now() + 250, now, targets };
+      const go: GoMessage = {
+        type: 'go',
+        startAt: Date.now() + 250,
+        now,
+        targets,
+        reuseIntervalMs,
+      };
       const childDone = nextMessage(child, 'done');
       // Awaited below; this only keeps an early failure from being reported as unhandled.
       childDone.catch(() => undefined);
       child.send(go);
       await waitUntil(go.startAt);
-      const mine = await rotateAll((...args) => second.tokens.rotateRefresh(...args), targets, now);
-      const theirs = (await childDone).results;
-
-      const theirsByHash = new Map(theirs.map((r) => [r.hash, r]));
-      expect(theirs).toHaveLength(RACE_TARGETS);
-      for (const [index, target] of targets.entries()) {
+      const mine = await rotateAll(
+        (...args) => second.tokens.rotateRefresh(...args),
+        targets,
+        now,
+        reuseIntervalMs,
+      );
+      const theirs = new Map((await childDone).results.map((r) => [r.hash, r]));
+      expect(theirs.size).toBe(RACE_TARGETS);
+      return targets.map((target, index) => {
         const here = mine[index];
-        const there = theirsByHash.get(target.hash);
-        const statuses = [here?.status, there?.status].sort();
-        expect(statuses).toStrictEqual(['ok', 'reused']);
-        const winner: RaceOutcome | undefined = here?.status === 'ok' ? here : there;
-        const loser: RaceOutcome | undefined = here?.status === 'ok' ? there : here;
-        const stored = (await first.tokens.listByGrant(target.grantId)).map((t) => t.tokenHash);
-        expect(stored.sort()).toStrictEqual([target.hash, winner?.replacement].sort());
-        expect(stored).not.toContain(loser?.replacement);
-      }
+        const there = theirs.get(target.hash);
+        if (here === undefined || there === undefined) throw new Error('a target was skipped');
+        return { target, here, there };
+      });
     } finally {
       child.kill();
+    }
+  }
+
+  it('rotates each refresh token exactly once when a second Node process races this one', async () => {
+    for (const { target, here, there } of await raceSecondProcess(0)) {
+      expect([here.status, there.status].sort()).toStrictEqual(['ok', 'reused']);
+      const winner = here.status === 'ok' ? here : there;
+      const loser = here.status === 'ok' ? there : here;
+      const stored = (await first.tokens.listByGrant(target.grantId)).map((t) => t.tokenHash);
+      expect(stored.sort()).toStrictEqual([target.hash, winner.replacement].sort());
+      expect(stored).not.toContain(loser.replacement);
+    }
+  });
+
+  it('gives both processes tokens when they refresh one token at once within the reuse interval', async () => {
+    for (const { target, here, there } of await raceSecondProcess(60_000)) {
+      expect([here.status, there.status].sort()).toStrictEqual(['ok', 'reissued']);
+      const stored = (await first.tokens.listByGrant(target.grantId)).map((t) => t.tokenHash);
+      expect(stored.sort()).toStrictEqual(
+        [target.hash, here.replacement, there.replacement].sort(),
+      );
+      expect((await first.grants.get(target.grantId))?.revokedAt).toBeUndefined();
+      for (const replacement of [here.replacement, there.replacement]) {
+        expect(await first.tokens.findActive(replacement, 'refresh', T0 + 2)).toBeDefined();
+      }
     }
   });
 });

@@ -80,6 +80,9 @@ cursor:pointer;border:2px solid var(--accent)}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;justify-content:flex-end;margin-top:1.5rem}
 .actions button{flex:1 1 8rem}
 form>button{width:100%;margin-top:.5rem}
+a.button{display:block;text-align:center;text-decoration:none;font-weight:600;min-height:2.75rem;
+padding:.5rem 1.25rem;border-radius:.375rem;border:2px solid var(--accent);line-height:1.625rem}
+.separator{text-align:center;margin:1rem 0 0}
 :focus-visible{outline:3px solid var(--focus);outline-offset:2px}
 input:focus-visible{outline-offset:1px}
 .alert{border-left:4px solid var(--errorText);background:var(--errorBg);color:var(--errorText);

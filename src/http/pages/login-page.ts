@@ -19,6 +19,10 @@ export interface LoginPageInput {
   error?: string | undefined;
   /** Pre-fills the username after a failed attempt. */
   username?: string | undefined;
+  /** Offers "Sign in with <providerName>", a link to `startPath?request=…`. */
+  oidc?: { startPath: string; providerName: string } | undefined;
+  /** Offers the username and password form (LOCAL_LOGIN); default true. */
+  localLogin?: boolean | undefined;
 }
 
 /**
@@ -29,14 +33,30 @@ export interface LoginPageInput {
  */
 export function renderLoginPage(input: LoginPageInput): string {
   const action = assertLocalPath(input.action);
+  const localLogin = input.localLogin ?? true;
   const hasError = input.error !== undefined && input.error !== '';
   const invalid = hasError ? ' aria-invalid="true" aria-describedby="login-error"' : '';
+  // A link, not a form: CSP form-action would also govern the redirect to
+  // the provider, whose origin this page does not know.
+  const provider =
+    input.oidc === undefined
+      ? ''
+      : `<p><a class="button primary" href="${escapeHtml(
+          `${assertLocalPath(input.oidc.startPath)}?request=${encodeURIComponent(input.requestId)}`,
+        )}">Sign in with ${escapeHtml(input.oidc.providerName)}</a></p>${
+          localLogin ? '\n<p class="muted separator">or with a local account</p>' : ''
+        }`;
   const body = `<h1>Sign in</h1>
 <p>Sign in to continue to <strong>${escapeHtml(input.clientName)}</strong>.
 You will choose what it may do on the next page.</p>
 <p class="muted">Afterwards you return to <strong>${escapeHtml(input.redirectHost)}</strong>.</p>
 ${hasError ? `<div class="alert" role="alert" id="login-error">${escapeHtml(input.error ?? '')}</div>` : ''}
-<form method="post" action="${escapeHtml(action)}">
+${provider}${localLogin ? localForm(input, action, invalid) : ''}`;
+  return renderDocument({ nonce: input.nonce, title: 'Sign in', body });
+}
+
+function localForm(input: LoginPageInput, action: string, invalid: string): string {
+  return `<form method="post" action="${escapeHtml(action)}">
 ${hiddenFields(input.csrfToken, input.requestId)}
 <div class="field">
 <label for="username">Username</label>
@@ -48,5 +68,4 @@ ${hiddenFields(input.csrfToken, input.requestId)}
 </div>
 <button type="submit" class="primary">Sign in</button>
 </form>`;
-  return renderDocument({ nonce: input.nonce, title: 'Sign in', body });
 }

@@ -76,60 +76,72 @@ interface Link {
   next: Link | undefined;
 }
 
+/** A delimiter run on the delimiter stack, with the token list entry it sits in. */
+interface Entry {
+  delim: Delimiter;
+  link: Link;
+  below: Entry | undefined;
+  above: Entry | undefined;
+}
+
 /**
  * Turns matched delimiter runs into mark tokens; unmatched runs become text.
- * Works on a linked list so each match costs only the span it wraps.
+ * Both the tokens and the delimiter stack are linked lists, so removing the
+ * delimiters between an opener and its closer costs nothing per delimiter
+ * and each match costs only the span it wraps: linear overall, with the
+ * openers-bottom bound on the searches for an opener.
  * @see CommonMark 0.31.2 Appendix A
  */
 export function processEmphasis(tokens: readonly Token[]): Token[] {
   const head: Link = { token: { t: 'text', s: '' }, prev: undefined, next: undefined };
   let tail = head;
-  const nodeOf = new Map<Delimiter, Link>();
+  let bottomEntry: Entry | undefined;
+  let topEntry: Entry | undefined;
   for (const token of tokens) {
     const link: Link = { token, prev: tail, next: undefined };
     tail.next = link;
     tail = link;
-    if (token.t === 'delim') nodeOf.set(token, link);
+    if (token.t === 'delim') {
+      const entry: Entry = { delim: token, link, below: topEntry, above: undefined };
+      if (topEntry === undefined) bottomEntry = entry;
+      else topEntry.above = entry;
+      topEntry = entry;
+    }
   }
-  const stack: Delimiter[] = tokens.filter((t): t is Delimiter => t.t === 'delim');
-  const bottoms = new Map<string, Delimiter | undefined>();
   const unlink = (link: Link): void => {
     if (link.prev !== undefined) link.prev.next = link.next;
     if (link.next !== undefined) link.next.prev = link.prev;
   };
-  let c = 0;
-  while (c < stack.length) {
-    const closer = stack[c];
-    if (closer === undefined) break;
+  const remove = (entry: Entry): void => {
+    if (entry.below !== undefined) entry.below.above = entry.above;
+    if (entry.above !== undefined) entry.above.below = entry.below;
+  };
+  // For each kind of closer, the entry below which no opener can match it.
+  const bottoms = new Map<number, Entry | undefined>();
+  let current = bottomEntry;
+  while (current !== undefined) {
+    const closer = current.delim;
     if (!closer.canClose) {
-      c++;
+      current = current.above;
       continue;
     }
-    const key = `${closer.ch}${closer.canOpen ? 'o' : ''}${closer.original % 3}`;
+    const key = closer.ch.charCodeAt(0) * 8 + (closer.canOpen ? 4 : 0) + (closer.original % 3);
     const bottom = bottoms.get(key);
-    let o = c - 1;
-    while (o >= 0 && stack[o] !== bottom) {
-      const candidate = stack[o];
-      if (candidate !== undefined && matches(candidate, closer)) break;
-      o--;
+    let candidate = current.below;
+    while (candidate !== undefined && candidate !== bottom && !matches(candidate.delim, closer)) {
+      candidate = candidate.below;
     }
-    const opener = o >= 0 ? stack[o] : undefined;
-    const openLink = opener === undefined ? undefined : nodeOf.get(opener);
-    const closeLink = nodeOf.get(closer);
-    if (
-      opener === undefined ||
-      opener === bottom ||
-      openLink === undefined ||
-      closeLink === undefined
-    ) {
-      bottoms.set(key, stack[c - 1]);
-      if (closer.canOpen) c++;
-      else stack.splice(c, 1);
+    if (candidate === undefined || candidate === bottom) {
+      bottoms.set(key, current.below);
+      const above: Entry | undefined = current.above;
+      if (!closer.canOpen) remove(current);
+      current = above;
       continue;
     }
+    const opener = candidate.delim;
     const use = closer.ch === '~' ? 2 : opener.count >= 2 && closer.count >= 2 ? 2 : 1;
     const children: Token[] = [];
-    for (let l = openLink.next; l !== undefined && l !== closeLink; l = l.next) {
+    for (let l = candidate.link.next; l !== undefined && l !== current.link; l = l.next) {
       children.push(l.token);
     }
     const mark: Link = {
@@ -138,23 +150,24 @@ export function processEmphasis(tokens: readonly Token[]): Token[] {
         mark: closer.ch === '~' ? 'strike' : use === 2 ? 'strong' : 'em',
         children: processDelimitersAsText(children),
       },
-      prev: openLink,
-      next: closeLink,
+      prev: candidate.link,
+      next: current.link,
     };
-    openLink.next = mark;
-    closeLink.prev = mark;
+    candidate.link.next = mark;
+    current.link.prev = mark;
     opener.count -= use;
     closer.count -= use;
-    stack.splice(o + 1, c - o - 1);
-    c = o + 1;
+    // The delimiters between opener and closer can no longer match anything.
+    candidate.above = current;
+    current.below = candidate;
     if (opener.count === 0) {
-      unlink(openLink);
-      stack.splice(o, 1);
-      c--;
+      unlink(candidate.link);
+      remove(candidate);
     }
     if (closer.count === 0) {
-      unlink(closeLink);
-      stack.splice(c, 1);
+      unlink(current.link);
+      remove(current);
+      current = current.above;
     }
   }
   const out: Token[] = [];

@@ -36,7 +36,8 @@ function isWordChar(ch: string | undefined): boolean {
   return !isWhitespace(ch) && !isPunctuation(ch);
 }
 
-const AUTOLINK_OR_BREAK = /^<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|br\s*\/?>)/i;
+/** Sticky: tried at one index without copying the rest of the text. */
+const AUTOLINK_OR_BREAK = /<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|br\s*\/?>)/iy;
 
 /**
  * Escapes text so it reads back as the same literal text. `_` between word
@@ -69,7 +70,8 @@ export function escapeText(text: string): string {
           prev === '~' || next === '~' || prev === undefined || next === undefined ? '\\~' : '~';
         break;
       case '<':
-        out += AUTOLINK_OR_BREAK.test(text.slice(i)) ? '\\<' : '<';
+        AUTOLINK_OR_BREAK.lastIndex = i;
+        out += AUTOLINK_OR_BREAK.test(text) ? '\\<' : '<';
         break;
       default:
         out += ch;

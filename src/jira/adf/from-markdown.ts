@@ -17,6 +17,6 @@ import { adfDoc, type AdfDoc } from './types.js';
 export function markdownToAdf(markdown: string): AdfDoc {
   let counter = 0;
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
-  const content = parseBlocks(lines, { nextId: () => `task-${++counter}` });
+  const content = parseBlocks(lines, { nextId: () => `task-${++counter}`, depth: 0 });
   return adfDoc(content);
 }

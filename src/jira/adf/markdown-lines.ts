@@ -5,11 +5,48 @@
  * @see CommonMark 0.31.2 §2.2 (tabs), §4, §5.2 (list items)
  */
 
-export const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$/;
-export const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+/**
+ * A fence opener: no backtick anywhere after the fence, the info string's
+ * first word in group 3. The negative lookahead replaces a trailing
+ * `[^`]*$` that backtracked quadratically against `([^\s`]*)`.
+ */
+export const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(?![^`]*`)[ \t]*([^\s`]*)/;
+/** The start of an ATX heading; {@link atxHeading} reads the rest. */
+export const ATX = /^ {0,3}#{1,6}(?=[ \t]|$)/;
 export const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 export const QUOTE = /^ {0,3}> ?(.*)$/;
 const LIST_MARKER = /^( *)([-+*]|\d{1,9}[.)])(?:([ \t]+)(.*))?$/;
+
+const ATX_OPEN = /^ {0,3}(#{1,6})(?=[ \t]|$)/;
+
+function isSpaceOrTab(ch: string | undefined): boolean {
+  return ch === ' ' || ch === '\t';
+}
+
+/**
+ * An ATX heading's level and text, without its optional closing `#`
+ * sequence. A scan rather than one regular expression: a lazy text group
+ * followed by optional spaces and `#`s backtracks quadratically over long
+ * runs of spaces.
+ * @see CommonMark 0.31.2 §4.2
+ */
+export function atxHeading(line: string): { level: number; text: string } | undefined {
+  const open = ATX_OPEN.exec(line);
+  if (open === null) return undefined;
+  const level = open[1]?.length ?? 1;
+  let start = open[0].length;
+  while (isSpaceOrTab(line[start])) start++;
+  let end = line.length;
+  while (end > start && isSpaceOrTab(line[end - 1])) end--;
+  // A closing sequence: `#`s preceded by a space or tab, after some text.
+  let hashes = end;
+  while (hashes > start && line[hashes - 1] === '#') hashes--;
+  if (hashes < end && hashes > start && isSpaceOrTab(line[hashes - 1])) {
+    end = hashes;
+    while (end > start && isSpaceOrTab(line[end - 1])) end--;
+  }
+  return { level, text: line.slice(start, end) };
+}
 
 /** A list item marker and where the item's content starts. */
 export interface Marker {

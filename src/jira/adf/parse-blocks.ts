@@ -5,7 +5,7 @@
  * @see CommonMark 0.31.2 §4, §5; GFM 0.29 §4.10 (tables), §5.3 (task lists)
  */
 import {
-  ATX,
+  atxHeading,
   FENCE_OPEN,
   isBlank,
   marker,
@@ -17,6 +17,7 @@ import {
 import { parseInline } from './parse-inline.js';
 import { parseList, type BlockContext } from './parse-list.js';
 import { isTableStart, parseTable } from './parse-table.js';
+import { assertNesting } from './limits.js';
 import { fitBlockquote } from './rules.js';
 import type { AdfNode } from './types.js';
 
@@ -68,8 +69,10 @@ function blockquote(
       break;
     }
   }
+  const depth = ctx.depth + 1;
+  assertNesting(depth, 'quotes and lists');
   return {
-    node: { type: 'blockquote', content: fitBlockquote(parseBlocks(inner, ctx)) },
+    node: { type: 'blockquote', content: fitBlockquote(parseBlocks(inner, { ...ctx, depth })) },
     next: i,
   };
 }
@@ -102,7 +105,7 @@ export function parseBlocks(lines: readonly string[], ctx: BlockContext): AdfNod
       i++;
       continue;
     }
-    const atx = ATX.exec(line);
+    const atx = atxHeading(line);
     const m = marker(line);
     // An ordered list may interrupt a paragraph only when it starts at 1, and
     // an empty item never may.
@@ -111,10 +114,9 @@ export function parseBlocks(lines: readonly string[], ctx: BlockContext): AdfNod
     let next: { node: AdfNode; next: number } | undefined;
     if (FENCE_OPEN.test(line)) {
       next = fencedCode(lines, i);
-    } else if (atx !== null) {
-      const level = atx[1]?.length ?? 1;
+    } else if (atx !== undefined) {
       next = {
-        node: { type: 'heading', attrs: { level }, content: parseInline(atx[2] ?? '') },
+        node: { type: 'heading', attrs: { level: atx.level }, content: parseInline(atx.text) },
         next: i + 1,
       };
     } else if (RULE.test(line)) {

@@ -12,6 +12,7 @@ import {
   stripIndent,
   type Marker,
 } from './markdown-lines.js';
+import { assertNesting } from './limits.js';
 import { fitListItem } from './rules.js';
 import type { AdfNode } from './types.js';
 
@@ -20,6 +21,8 @@ const TASK = /^\[([ xX])\](?:[ \t]+|$)/;
 /** Per-document state: task list ids must be unique within a document. */
 export interface BlockContext {
   nextId: () => string;
+  /** Containers (quotes, list items) around the lines being parsed; 0 at the top. */
+  depth: number;
 }
 
 /** Parses a container's lines into blocks; passed in to parse item content. */
@@ -96,7 +99,9 @@ function listNode(
   ctx: BlockContext,
   parseBlocks: ParseBlocks,
 ): AdfNode {
-  const parsed = items.map((item) => parseBlocks(item.lines, ctx));
+  const depth = ctx.depth + 1;
+  assertNesting(depth, 'quotes and lists');
+  const parsed = items.map((item) => parseBlocks(item.lines, { ...ctx, depth }));
   const asTasks = !first.ordered && items.every((item) => item.task !== undefined);
   if (asTasks) {
     const tasks = taskList(items, parsed, ctx);

@@ -4,6 +4,7 @@
  * @see GFM 0.29 §4.10
  */
 import { isBlank, startsBlock } from './markdown-lines.js';
+import { MarkdownLimitError, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS } from './limits.js';
 import { parseInline } from './parse-inline.js';
 import type { AdfNode } from './types.js';
 
@@ -69,6 +70,12 @@ export function parseTable(
 ): { node: AdfNode; next: number } {
   const header = splitRow(lines[from] ?? '');
   const width = header.length;
+  if (width > MAX_TABLE_COLUMNS) {
+    throw new MarkdownLimitError(
+      'table',
+      `The Markdown table has ${width} columns; the limit is ${MAX_TABLE_COLUMNS}.`,
+    );
+  }
   const rows: AdfNode[] = [
     { type: 'tableRow', content: header.map((c) => cell('tableHeader', c)) },
   ];
@@ -76,6 +83,13 @@ export function parseTable(
   for (; i < lines.length; i++) {
     const line = lines[i] ?? '';
     if (isBlank(line) || startsBlock(line)) break;
+    // Short rows are padded to the header's width: bound what that creates.
+    if ((rows.length + 1) * width > MAX_TABLE_CELLS) {
+      throw new MarkdownLimitError(
+        'table',
+        `The Markdown table has more than ${MAX_TABLE_CELLS} cells (rows × columns); split it and try again.`,
+      );
+    }
     const cells = splitRow(line);
     const fitted = Array.from({ length: width }, (_, k) => cells[k] ?? '');
     rows.push({ type: 'tableRow', content: fitted.map((c) => cell('tableCell', c)) });

@@ -30,7 +30,12 @@ function wrapKey(wrap: Wrap): string {
 
 function wrapsOf(marks: readonly AdfMark[]): Wrap[] {
   const wraps: Wrap[] = [];
+  const seen = new Set<string>();
   for (const mark of marks) {
+    // ADF allows each mark type once; Jira data is not trusted to obey, and
+    // the renderer's cost grows with the marks per node.
+    if (seen.has(mark.type)) continue;
+    seen.add(mark.type);
     if (mark.type === 'strong' || mark.type === 'em' || mark.type === 'strike') {
       wraps.push({ kind: mark.type });
     } else if (mark.type === 'link') {
@@ -43,7 +48,8 @@ function wrapsOf(marks: readonly AdfMark[]): Wrap[] {
 }
 
 function codeSpan(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  let longest = 0;
+  for (const run of text.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
   const fence = '`'.repeat(longest + 1);
   const pad =
     text.startsWith('`') ||
@@ -117,8 +123,11 @@ function leafOf(node: AdfNode, ctx: InlineContext): string {
 }
 
 function wrap(w: Wrap, inner: string): string {
-  const match = /^(\s*)([\s\S]*?)(\s*)$/.exec(inner);
-  const [lead, core, trail] = [match?.[1] ?? '', match?.[2] ?? inner, match?.[3] ?? ''];
+  // Split by trimming, not by a lazy regular expression (quadratic over runs of spaces).
+  const core = inner.trim();
+  const start = inner.indexOf(core);
+  const lead = inner.slice(0, start);
+  const trail = inner.slice(start + core.length);
   if (core === '') return inner;
   switch (w.kind) {
     case 'strong':

@@ -6,6 +6,7 @@
  * @see https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/
  */
 import { escapeLineStart, escapeText } from './escape.js';
+import { MAX_ADF_DEPTH, MAX_TABLE_CELLS } from './limits.js';
 import { autolink, renderInline } from './render-inline.js';
 import { childrenOf, isAdfNode, stringAttr, type AdfNode } from './types.js';
 
@@ -51,12 +52,65 @@ const PANEL_LABELS: Readonly<Record<string, string>> = {
   tip: 'Tip',
 };
 
+/**
+ * Answers of {@link isInline} for unknown nodes during one render, so each
+ * subtree is examined once (a plain Map, dropped after the render: cheaper
+ * for the collector than a WeakMap entry per node).
+ */
+let inlineMemo = new Map<AdfNode, boolean>();
+
 function isInline(node: AdfNode): boolean {
   if (INLINE_TYPES.has(node.type)) return true;
   if (typeof node.text === 'string') return true;
+  if (KNOWN_BLOCKS.has(node.type)) return false;
+  const known = inlineMemo.get(node);
+  if (known !== undefined) return known;
   // Unknown node: inline when everything inside it is inline.
   const children = childrenOf(node);
-  return children.length > 0 && children.every(isInline) && !KNOWN_BLOCKS.has(node.type);
+  const inline = children.length > 0 && children.every(isInline);
+  inlineMemo.set(node, inline);
+  return inline;
+}
+
+/** Stands in for content nested deeper than {@link MAX_ADF_DEPTH}. */
+const TOO_DEEP: AdfNode = {
+  type: 'text',
+  text: `[content nested more than ${MAX_ADF_DEPTH} levels deep is not shown]`,
+};
+
+/**
+ * A copy of `root` in which nodes deeper than {@link MAX_ADF_DEPTH} are
+ * replaced by one {@link TOO_DEEP} note each. Jira stores whatever ADF a
+ * client sent; the renderer below is recursive, so depth must be bounded
+ * before it runs. Iterative and linear in the number of nodes.
+ */
+function boundDepth(root: AdfNode): AdfNode {
+  const copy: AdfNode = { ...root };
+  const stack: { node: AdfNode; depth: number }[] = [{ node: copy, depth: 1 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { node, depth } = item;
+    if (!Array.isArray(node.content)) continue;
+    if (depth >= MAX_ADF_DEPTH) {
+      // A list's children are items: the note goes in one, or a list would drop it.
+      const isList = node.type === 'bulletList' || node.type === 'orderedList';
+      const note: AdfNode = isList ? { type: 'listItem', content: [TOO_DEEP] } : TOO_DEEP;
+      node.content = node.content.length > 0 ? [note] : [];
+      continue;
+    }
+    node.content = childrenOf(node).map((child) => {
+      const inner: AdfNode = { ...child };
+      stack.push({ node: inner, depth: depth + 1 });
+      return inner;
+    });
+  }
+  return copy;
+}
+
+/** The largest of `values`, 0 for none; a loop, because spreading a long array overflows the stack. */
+function maxOf(values: Iterable<number>): number {
+  let max = 0;
+  for (const value of values) if (value > max) max = value;
+  return max;
 }
 
 /** Prefixes every non-empty line; the first line always gets `firstPrefix` (a list marker). */
@@ -95,7 +149,7 @@ function plainText(node: AdfNode): string {
 
 function codeBlock(node: AdfNode): string {
   const text = plainText(node);
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const longest = maxOf(Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   const language = stringAttr(node, 'language') ?? '';
   const info = /^[\w+#.-]{1,40}$/.test(language) ? language : '';
@@ -162,10 +216,13 @@ function table(node: AdfNode): string {
         renderInline(inlineOf(cell), { inTable: true }).trim().replace(/\|/g, '\\|'),
       ),
     );
-  const width = Math.max(0, ...rows.map((r) => r.length));
+  const width = maxOf(rows.map((r) => r.length));
   if (width === 0) return '';
+  // Short rows are padded to the widest; past the cell bound they stay short
+  // (GFM pads them when reading), so the output stays linear in the input.
+  const pad = width * rows.length <= MAX_TABLE_CELLS;
   const line = (cells: readonly string[]): string =>
-    `|${Array.from({ length: width }, (_, i) => cells[i] ?? '')
+    `|${Array.from({ length: pad ? width : Math.max(cells.length, 1) }, (_, i) => cells[i] ?? '')
       .map((c) => (c === '' ? ' ' : ` ${c} `))
       .join('|')}|`;
   const [header = [], ...body] = rows;
@@ -298,12 +355,19 @@ function blocks(nodes: readonly AdfNode[], inItem = false): string {
 /**
  * Renders an ADF document (or any ADF node) as Markdown. Accepts `unknown`
  * because it reads what Jira returns: a string (API v2 style) is returned
- * as is, anything that is not ADF yields `''`.
+ * as is, anything that is not ADF yields `''`. Content nested deeper than
+ * `MAX_ADF_DEPTH` nodes is replaced by a note; the work is linear in the
+ * document's size for a bounded depth.
  * @see https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/
  */
 export function adfToMarkdown(doc: unknown): string {
   if (typeof doc === 'string') return doc;
   if (!isAdfNode(doc)) return '';
-  const nodes = doc.type === 'doc' ? childrenOf(doc) : [doc];
-  return blocks(nodes);
+  const bounded = boundDepth(doc);
+  const nodes = bounded.type === 'doc' ? childrenOf(bounded) : [bounded];
+  try {
+    return blocks(nodes);
+  } finally {
+    inlineMemo = new Map();
+  }
 }

@@ -4,8 +4,9 @@
  * `scope` to answer step-up challenges, and tests can call `execute` directly.
  */
 import type { z } from 'zod';
-import type { JiraClient } from '../../jira/client.js';
+import { MarkdownLimitError } from '../../jira/adf/limits.js';
 import type { Scope } from '../../oauth/scopes.js';
+import { confineJira, type JiraApi } from './confined-jira.js';
 import type { ProjectAllowList } from './project-allow-list.js';
 
 /** Hints a client shows its user before a call; they must be true, not hopeful. */
@@ -27,7 +28,8 @@ export interface ToolCaller {
 
 /** What a tool needs to run one call. */
 export interface ToolContext {
-  jira: JiraClient;
+  /** The Jira client; `execute` hands `run` this client confined to `projects`. */
+  jira: JiraApi;
   projects: ProjectAllowList;
   caller: ToolCaller;
   /** `READ_ONLY`: write tools are not offered at all. */
@@ -90,7 +92,9 @@ export class ToolUsageError extends Error {
 /**
  * Erases a tool's types behind {@link JiraTool}. Arguments are parsed once
  * more here (the SDK already validated them) so `run` gets exactly its
- * schema's output type without a cast.
+ * schema's output type without a cast, and `run` gets the Jira client
+ * confined to the allowed projects, whoever built the context.
+ * @see MCP 2025-11-25 server/tools (Calling Tools)
  */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   spec: ToolSpec<I, O>,
@@ -113,8 +117,20 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
       if (!parsed.success) {
         throw new ToolUsageError('invalid_arguments', `Invalid arguments: ${parsed.error.message}`);
       }
-      const result = await spec.run(parsed.data, context);
-      return result;
+      // Every tool sees Jira only through the allow-list (see confined-jira.ts).
+      const confined: ToolContext = {
+        ...context,
+        jira: confineJira(context.jira, context.projects),
+      };
+      try {
+        return await spec.run(parsed.data, confined);
+      } catch (error) {
+        // Markdown past a conversion bound is the caller's to fix, like any bad argument.
+        if (error instanceof MarkdownLimitError) {
+          throw new ToolUsageError('invalid_arguments', error.message);
+        }
+        throw error;
+      }
     },
   };
 }

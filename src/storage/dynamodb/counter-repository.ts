@@ -1,6 +1,6 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { CounterRepository } from '../ports.js';
+import type { CounterRepository, CounterReservation } from '../ports.js';
 import { getItem, isConditionFailure, type DynamoDbTable } from './dynamodb-table.js';
 import { KEYS, ttlSeconds } from './item-keys.js';
 import { TTL_ATTRIBUTE } from './table-schema.js';
@@ -78,6 +78,96 @@ export class DynamoDbCounterRepository implements CounterRepository {
       }
     }
     throw new Error('counter increment kept losing races; giving up');
+  }
+
+  /**
+   * Three requests, none of which can pass the limit: `ADD 1` only while the
+   * window is open and below `limit`; else a put that starts a new window at
+   * 1 only if the window is missing or ended; else a consistent read. A read
+   * that shows an open, full window is a moment at which refusing was right
+   * (a window's count only grows until it ends); anything else means a
+   * concurrent caller changed the item, and the round is tried again.
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
+   */
+  async reserve(
+    key: string,
+    now: number,
+    expiresAt: number,
+    limit: number,
+  ): Promise<CounterReservation> {
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new RangeError('limit must be a positive integer');
+    }
+    const { doc, name } = this.#table;
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      try {
+        const result = await doc.send(
+          new UpdateCommand({
+            TableName: name,
+            Key: KEYS.counter(key),
+            UpdateExpression: 'ADD #count :one',
+            ConditionExpression: 'attribute_exists(pk) AND #expiresAt > :now AND #count < :limit',
+            ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: { ':one': 1, ':now': now, ':limit': limit },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { reserved: true, ...counterItem.parse(result.Attributes) };
+      } catch (error) {
+        if (!isConditionFailure(error)) {
+          throw error;
+        }
+      }
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: name,
+            Item: {
+              ...KEYS.counter(key),
+              [TTL_ATTRIBUTE]: ttlSeconds(expiresAt),
+              count: 1,
+              expiresAt,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now',
+            ExpressionAttributeNames: { '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: { ':now': now },
+          }),
+        );
+        return { reserved: true, count: 1, expiresAt };
+      } catch (error) {
+        if (!isConditionFailure(error)) {
+          throw error;
+        }
+      }
+      const item = await getItem(this.#table, KEYS.counter(key));
+      if (item !== undefined) {
+        const window = counterItem.parse(item);
+        if (window.expiresAt > now && window.count >= limit) {
+          return { reserved: false, ...window };
+        }
+      }
+    }
+    throw new Error('counter reservation kept losing races; giving up');
+  }
+
+  /** `ADD -1` on the same window only, never below 0; a failed condition means nothing to give back. */
+  async release(key: string, windowEnd: number): Promise<void> {
+    try {
+      await this.#table.doc.send(
+        new UpdateCommand({
+          TableName: this.#table.name,
+          Key: KEYS.counter(key),
+          UpdateExpression: 'ADD #count :minusOne',
+          ConditionExpression: 'attribute_exists(pk) AND #expiresAt = :end AND #count > :zero',
+          ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
+          ExpressionAttributeValues: { ':minusOne': -1, ':end': windowEnd, ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) {
+        throw error;
+      }
+    }
   }
 
   /** The current window; an ended one reads as absent. */

@@ -14,7 +14,9 @@ import { DynamoDbCodeRepository } from './code-repository.js';
 import { DynamoDbCounterRepository } from './counter-repository.js';
 import type { DynamoDbTable } from './dynamodb-table.js';
 import { DynamoDbGrantRepository } from './grant-repository.js';
+import { DynamoDbPurgeRepository } from './purge-repository.js';
 import { DynamoDbSecretRepository } from './secret-repository.js';
+import { DynamoDbOidcLoginRepository } from './oidc-login-repository.js';
 import { DynamoDbSessionRepository } from './session-repository.js';
 import { DynamoDbTokenRepository } from './token-repository.js';
 import { DynamoDbUserRepository } from './user-repository.js';
@@ -57,6 +59,7 @@ export function createDynamoDbStorage(options: DynamoDbStorageOptions): Storage 
   let closed = false;
   return {
     users: new DynamoDbUserRepository(table),
+    oidcLogins: new DynamoDbOidcLoginRepository(table),
     clients: new DynamoDbClientRepository(table),
     codes: new DynamoDbCodeRepository(table),
     grants: new DynamoDbGrantRepository(table),
@@ -65,6 +68,7 @@ export function createDynamoDbStorage(options: DynamoDbStorageOptions): Storage 
     secrets: new DynamoDbSecretRepository(table),
     counters: new DynamoDbCounterRepository(table),
     sessions: new DynamoDbSessionRepository(table),
+    purge: new DynamoDbPurgeRepository(table),
     close: () => {
       if (ownsClient && !closed) {
         client.destroy();

@@ -13,6 +13,12 @@ export interface ItemKey {
 /** The one partition the audit trail lives in, sorted by time (docs explain why one). */
 export const AUDIT_PARTITION = 'AUDIT';
 
+/** Sort-key prefix of chained audit events inside `AUDIT`. */
+export const AUDIT_SEQ_PREFIX = 'SEQ#';
+
+/** The partition of the audit chain's own records (apart from the events). */
+export const AUDIT_CHAIN_PARTITION = 'AUDIT_CHAIN';
+
 /** Partition keys of the `by-type` index, one per listable entity type. */
 export const TYPE_PARTITION = {
   user: 'TYPE#user',
@@ -60,13 +66,32 @@ export const KEYS = {
   code: (codeHash: string): ItemKey => ({ pk: `CODE#${codeHash}`, sk: 'CODE' }),
   grant: (id: string): ItemKey => ({ pk: `GRANT#${id}`, sk: 'GRANT' }),
   token: (tokenHash: string): ItemKey => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
+  /** An event from before the hash chain (time-ordered; still read and purged). */
   audit: (at: number, id: string): ItemKey => ({
     pk: AUDIT_PARTITION,
     sk: `${sortableTime(at)}#${id}`,
   }),
+  /** A chained audit event; `SEQ#` sorts after every digit, so chained events follow old ones. */
+  auditSeq: (seq: number): ItemKey => ({
+    pk: AUDIT_PARTITION,
+    sk: `${AUDIT_SEQ_PREFIX}${sortableTime(seq)}`,
+  }),
+  /** The audit chain's anchor (where the remaining chain starts after retention purges). */
+  auditAnchor: (): ItemKey => ({ pk: AUDIT_CHAIN_PARTITION, sk: 'ANCHOR' }),
+  /** The newest chained event as last recorded (a hint that may lag, never run ahead). */
+  auditHead: (): ItemKey => ({ pk: AUDIT_CHAIN_PARTITION, sk: 'HEAD' }),
   secret: (name: string): ItemKey => ({ pk: `SECRET#${name}`, sk: 'SECRET' }),
   counter: (key: string): ItemKey => ({ pk: `COUNTER#${key}`, sk: 'COUNTER' }),
   session: (idHash: string): ItemKey => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
+  /**
+   * A pointer from an OpenID (issuer, subject) to the user's id and username;
+   * issuer and subject sit in separate attributes, so neither can spill into the other.
+   */
+  identity: (issuer: string, subject: string): ItemKey => ({
+    pk: `IDENTITY#${issuer}`,
+    sk: `SUBJECT#${subject}`,
+  }),
+  oidcLogin: (idHash: string): ItemKey => ({ pk: `OIDC_LOGIN#${idHash}`, sk: 'OIDC_LOGIN' }),
 } as const;
 
 /** Partition keys of the `by-parent` and `by-client` indexes. */

@@ -16,6 +16,8 @@ const tokenItem = z.object({
   expiresAt: z.number().int(),
   revokedAt: z.number().int().exactOptional(),
   rotatedAt: z.number().int().exactOptional(),
+  parentHash: z.string().exactOptional(),
+  successorHash: z.string().exactOptional(),
 });
 
 /**
@@ -40,6 +42,8 @@ export function toTokenItem(token: TokenRecord): Record<string, unknown> {
     expiresAt: token.expiresAt,
     revokedAt: token.revokedAt,
     rotatedAt: token.rotatedAt,
+    parentHash: token.parentHash,
+    successorHash: token.successorHash,
   };
 }
 

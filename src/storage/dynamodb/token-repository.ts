@@ -1,6 +1,8 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { checkReplacements } from '../check-replacements.js';
 import type {
   ActiveToken,
+  GrantRecord,
   RotateRefreshResult,
   TokenKind,
   TokenRecord,
@@ -14,14 +16,37 @@ import {
   type DynamoDbTable,
 } from './dynamodb-table.js';
 import { isGrantUsable, readGrant } from './grant-item.js';
-import { CHILD_PREFIX, KEYS, PARENT } from './item-keys.js';
-import { INDEX_NAMES } from './table-schema.js';
+import { CHILD_PREFIX, KEYS, PARENT, ttlSeconds } from './item-keys.js';
+import { INDEX_NAMES, TTL_ATTRIBUTE } from './table-schema.js';
 import { toToken, toTokenItem } from './token-item.js';
 
 const INVALID: RotateRefreshResult = Object.freeze({ status: 'invalid' });
 
 function isUsable(token: TokenRecord, now: number): boolean {
   return token.revokedAt === undefined && token.rotatedAt === undefined && token.expiresAt > now;
+}
+
+/** An unrevoked, unexpired refresh token: rotated or not, it can be decided on. */
+function isLiveRefresh(token: TokenRecord, now: number): boolean {
+  return token.kind === 'refresh' && token.revokedAt === undefined && token.expiresAt > now;
+}
+
+/**
+ * The TTL (epoch seconds) a token gets when tokens are issued from it: past
+ * its own expiry and past every replacement refresh token's expiry plus the
+ * reuse interval. Siblings are issued less than one interval apart, so the
+ * value any of them writes covers all of them.
+ */
+function childrenTtl(
+  token: TokenRecord,
+  now: number,
+  replacements: readonly TokenRecord[],
+  reuseIntervalMs: number,
+): number {
+  const ends = replacements
+    .filter((t) => t.kind === 'refresh')
+    .map((t) => t.expiresAt + Math.max(0, reuseIntervalMs));
+  return ttlSeconds(Math.max(token.expiresAt, now, ...ends));
 }
 
 /**
@@ -71,7 +96,8 @@ export class DynamoDbTokenRepository implements TokenRepository {
   }
 
   /**
-   * A rotated refresh token is not active: it has been exchanged.
+   * A rotated refresh token is not active: it has been exchanged; nor is one
+   * whose parent settled on a sibling.
    * @see RFC 7662 §2.2
    * @see RFC 9700 §4.14.2
    */
@@ -84,8 +110,15 @@ export class DynamoDbTokenRepository implements TokenRepository {
     if (token?.kind !== kind || !isUsable(token, now)) {
       return undefined;
     }
-    const grant = await readGrant(this.#table, token.grantId);
-    return grant !== undefined && isGrantUsable(grant, now) ? { token, grant } : undefined;
+    const [grant, parent] = await Promise.all([
+      readGrant(this.#table, token.grantId),
+      token.parentHash === undefined ? undefined : this.get(token.parentHash),
+    ]);
+    const superseded =
+      parent?.successorHash !== undefined && parent.successorHash !== token.tokenHash;
+    return grant !== undefined && isGrantUsable(grant, now) && !superseded
+      ? { token, grant }
+      : undefined;
   }
 
   async get(tokenHash: string): Promise<TokenRecord | undefined> {
@@ -94,15 +127,26 @@ export class DynamoDbTokenRepository implements TokenRepository {
   }
 
   /**
-   * Checks the token and its grant, then claims the token with one
-   * conditional UpdateItem (unrotated, unrevoked, unexpired): of concurrent
-   * callers exactly one write succeeds. Only the winner then stores the
-   * replacements. A grant revoked between the check and the claim makes the
-   * replacements dead on arrival (findActive reads the grant), the same
-   * outcome as a revocation just after the rotation. If storing the
-   * replacements fails, the claim is undone; if the process dies between
-   * claim and store, the old token stays rotated and the client must sign
-   * in again, which is the safe way to fail.
+   * Each decision is one conditional UpdateItem (see the port for the
+   * outcomes):
+   * - an unrotated token first settles its parent (`successorHash` set if
+   *   unset or already this token): a parent settled on a sibling makes it
+   *   `superseded`. Then the claim (`rotatedAt` set if unrotated, unrevoked,
+   *   unexpired): of concurrent callers exactly one wins; the others go on
+   *   as presenters of a rotated token. Only the winner stores the
+   *   replacements; if that fails the claim is undone, so a retry after a
+   *   transient error is not taken for theft (a parent settled on this
+   *   token stays settled: this token is still the chain);
+   * - a rotated token within the reuse interval: the siblings are stored
+   *   first, then count only if the token is still rotated at the same time,
+   *   unrevoked and without a successor when a conditional update checks it;
+   *   otherwise they are deleted again and the answer is `reused`.
+   * A claim or reissue pushes the token's TTL past the expiry of every token
+   * issued from it (plus the interval, which covers siblings written out of
+   * order), so its `successorHash` outlives them.
+   * A grant revoked between the check and the write makes the replacements
+   * dead on arrival (findActive reads the grant), the same outcome as a
+   * revocation just after the rotation.
    * @see RFC 9700 §4.14.2
    * @see draft-ietf-oauth-v2-1-13 §4.3.1
    */
@@ -110,21 +154,23 @@ export class DynamoDbTokenRepository implements TokenRepository {
     tokenHash: string,
     now: number,
     replacements: TokenRecord[],
+    reuseIntervalMs = 0,
   ): Promise<RotateRefreshResult> {
     const current = await this.get(tokenHash);
-    if (current === undefined) {
+    if (current === undefined || !isLiveRefresh(current, now)) {
       return INVALID;
     }
-    const verdict = this.#unclaimable(current, now);
-    if (verdict !== undefined) {
-      return verdict;
-    }
-    if (replacements.some((t) => t.grantId !== current.grantId)) {
-      throw new Error('replacement tokens must belong to the rotated token’s grant');
-    }
+    checkReplacements(current.grantId, tokenHash, replacements);
     const grant = await readGrant(this.#table, current.grantId);
     if (grant === undefined || !isGrantUsable(grant, now)) {
       return INVALID;
+    }
+    const ttl = childrenTtl(current, now, replacements, reuseIntervalMs);
+    if (current.rotatedAt !== undefined) {
+      return this.#reissue(current, grant, now, replacements, reuseIntervalMs, ttl);
+    }
+    if (current.parentHash !== undefined && !(await this.#settle(current.parentHash, tokenHash))) {
+      return { status: 'reused', token: current, reason: 'superseded' };
     }
     let claimed: TokenRecord;
     try {
@@ -132,7 +178,7 @@ export class DynamoDbTokenRepository implements TokenRepository {
         new UpdateCommand({
           TableName: this.#table.name,
           Key: KEYS.token(tokenHash),
-          UpdateExpression: 'SET #rotatedAt = :now',
+          UpdateExpression: 'SET #rotatedAt = :now, #ttl = :ttl',
           ConditionExpression:
             'attribute_exists(pk) AND #kind = :refresh AND attribute_not_exists(#rotatedAt) ' +
             'AND attribute_not_exists(#revokedAt) AND #expiresAt > :now',
@@ -141,8 +187,9 @@ export class DynamoDbTokenRepository implements TokenRepository {
             '#rotatedAt': 'rotatedAt',
             '#revokedAt': 'revokedAt',
             '#expiresAt': 'expiresAt',
+            '#ttl': TTL_ATTRIBUTE,
           },
-          ExpressionAttributeValues: { ':now': now, ':refresh': 'refresh' },
+          ExpressionAttributeValues: { ':now': now, ':refresh': 'refresh', ':ttl': ttl },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -155,13 +202,14 @@ export class DynamoDbTokenRepository implements TokenRepository {
       // cleared by a winner undoing its own failed rotation; a loser that
       // reads it cleared answers `invalid`, never `ok`.
       const after = await this.get(tokenHash);
-      return after === undefined ? INVALID : (this.#unclaimable(after, now) ?? INVALID);
+      if (after?.rotatedAt === undefined || !isLiveRefresh(after, now)) {
+        return INVALID;
+      }
+      return this.#reissue(after, grant, now, replacements, reuseIntervalMs, ttl);
     }
     try {
       await this.save(replacements);
     } catch (error) {
-      // Undo the claim, as SQLite's rollback would, so a transient failure
-      // does not make the client's retry look like refresh-token theft.
       // Should the undo fail too, the token stays rotated: fail closed.
       await this.#release(tokenHash, now).catch(() => undefined);
       throw error;
@@ -219,17 +267,100 @@ export class DynamoDbTokenRepository implements TokenRepository {
   }
 
   /**
-   * Why `token` cannot be rotated at `now`, or undefined when it can. As in
-   * the SQLite adapter: an unexpired rotated refresh token is `reused`;
-   * anything else unusable is `invalid`.
+   * A rotated token presented again: siblings within the reuse interval
+   * while no token issued from it has been exchanged, `reused` otherwise.
    */
-  #unclaimable(token: TokenRecord, now: number): RotateRefreshResult | undefined {
-    if (token.kind !== 'refresh' || token.expiresAt <= now) {
-      return INVALID;
+  async #reissue(
+    token: TokenRecord,
+    grant: GrantRecord,
+    now: number,
+    replacements: TokenRecord[],
+    reuseIntervalMs: number,
+    ttl: number,
+  ): Promise<RotateRefreshResult> {
+    const { rotatedAt } = token;
+    if (
+      rotatedAt === undefined ||
+      reuseIntervalMs <= 0 ||
+      token.successorHash !== undefined ||
+      now >= rotatedAt + reuseIntervalMs
+    ) {
+      return { status: 'reused', token, reason: 'rotated' };
     }
-    if (token.rotatedAt !== undefined) {
-      return { status: 'reused', token };
+    // Stored before the check below, which is the moment the siblings are
+    // born: a child exchanged after it merely beats them (they are siblings),
+    // one exchanged before it makes the check fail. Nobody holds their
+    // secrets until this call returns.
+    await this.save(replacements);
+    try {
+      await this.#table.doc.send(
+        new UpdateCommand({
+          TableName: this.#table.name,
+          Key: KEYS.token(token.tokenHash),
+          UpdateExpression: 'SET #ttl = :ttl',
+          ConditionExpression:
+            'attribute_exists(pk) AND #rotatedAt = :rotatedAt ' +
+            'AND attribute_not_exists(#successorHash) AND attribute_not_exists(#revokedAt)',
+          ExpressionAttributeNames: {
+            '#rotatedAt': 'rotatedAt',
+            '#successorHash': 'successorHash',
+            '#revokedAt': 'revokedAt',
+            '#ttl': TTL_ATTRIBUTE,
+          },
+          ExpressionAttributeValues: { ':rotatedAt': rotatedAt, ':ttl': ttl },
+        }),
+      );
+    } catch (error) {
+      await this.#delete(replacements).catch(() => undefined);
+      if (!isConditionFailure(error)) {
+        throw error;
+      }
+      const after = await this.get(token.tokenHash);
+      if (after?.rotatedAt === undefined || !isLiveRefresh(after, now)) {
+        return INVALID;
+      }
+      return { status: 'reused', token: after, reason: 'rotated' };
     }
-    return token.revokedAt === undefined ? undefined : INVALID;
+    return { status: 'reissued', token, grant };
+  }
+
+  /**
+   * Records `childHash` as the parent's successor unless the parent already
+   * names another; false when it does (the child is superseded). A parent
+   * that is gone decides nothing: its TTL outlives every token issued from it.
+   */
+  async #settle(parentHash: string, childHash: string): Promise<boolean> {
+    try {
+      await this.#table.doc.send(
+        new UpdateCommand({
+          TableName: this.#table.name,
+          Key: KEYS.token(parentHash),
+          UpdateExpression: 'SET #successorHash = :child',
+          ConditionExpression:
+            'attribute_exists(pk) AND ' +
+            '(attribute_not_exists(#successorHash) OR #successorHash = :child)',
+          ExpressionAttributeNames: { '#successorHash': 'successorHash' },
+          ExpressionAttributeValues: { ':child': childHash },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) {
+        throw error;
+      }
+      // `successorHash` is written once, so this read agrees with the condition.
+      const parent = await this.get(parentHash);
+      return parent === undefined || parent.successorHash === childHash;
+    }
+  }
+
+  async #delete(tokens: readonly TokenRecord[]): Promise<void> {
+    await Promise.all(
+      tokens.map((token) =>
+        this.#table.doc.send(
+          new DeleteCommand({ TableName: this.#table.name, Key: KEYS.token(token.tokenHash) }),
+        ),
+      ),
+    );
   }
 }

@@ -1,6 +1,11 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { UserRecord, UserRepository } from '../ports.js';
+import {
+  ConflictError,
+  type ExternalIdentity,
+  type UserRecord,
+  type UserRepository,
+} from '../ports.js';
 import {
   conflictOr,
   countAll,
@@ -9,7 +14,7 @@ import {
   queryAll,
   type DynamoDbTable,
 } from './dynamodb-table.js';
-import { KEYS, sortableTime, TYPE_PARTITION } from './item-keys.js';
+import { KEYS, sortableTime, TYPE_PARTITION, type ItemKey } from './item-keys.js';
 import { INDEX_NAMES } from './table-schema.js';
 
 const userItem = z.object({
@@ -18,12 +23,37 @@ const userItem = z.object({
   passwordHash: z.string(),
   disabled: z.boolean(),
   createdAt: z.number().int(),
+  identityIssuer: z.string().optional(),
+  identitySubject: z.string().optional(),
+  email: z.string().optional(),
+  name: z.string().optional(),
 });
 
 const idPointer = z.object({ username: z.string() });
+const identityPointer = z.object({
+  userId: z.string(),
+  username: z.string(),
+  claimedAt: z.number().int(),
+});
+
+/** How long a create may take between claiming an identity and writing its user. */
+const ORPHAN_AFTER_MS = 60_000;
 
 function toUser(item: unknown): UserRecord {
-  return userItem.parse(item);
+  const parsed = userItem.parse(item);
+  const user: UserRecord = {
+    id: parsed.id,
+    username: parsed.username,
+    passwordHash: parsed.passwordHash,
+    disabled: parsed.disabled,
+    createdAt: parsed.createdAt,
+  };
+  if (parsed.identityIssuer !== undefined && parsed.identitySubject !== undefined) {
+    user.identity = { issuer: parsed.identityIssuer, subject: parsed.identitySubject };
+  }
+  if (parsed.email !== undefined) user.email = parsed.email;
+  if (parsed.name !== undefined) user.name = parsed.name;
+  return user;
 }
 
 const BY_TYPE = {
@@ -33,11 +63,15 @@ const BY_TYPE = {
 } as const;
 
 /**
- * Local accounts. The record is keyed by username (`USERNAME#…`), so one
+ * Accounts, local and from an OpenID provider. The record is keyed by username (`USERNAME#…`), so one
  * conditional put both stores it and enforces unique usernames; a small
  * `USER#id` item points from the id to the username. No transaction is
  * needed: the pointer is written first, and a crash before the record leaves
  * only a pointer to nothing, which reads as absent and blocks no username.
+ * A person from an OpenID provider also has an `IDENTITY#issuer`/`SUBJECT#sub`
+ * pointer, claimed (conditionally) before the record, so (issuer, subject)
+ * is unique the same way. An orphan identity pointer reads as absent, and a
+ * later create takes it over (see `#claimIdentity`).
  * @see docs/storage-schema.md#dynamodb-layout
  */
 export class DynamoDbUserRepository implements UserRepository {
@@ -61,6 +95,18 @@ export class DynamoDbUserRepository implements UserRepository {
     } catch (error) {
       throw conflictOr(error, 'user id');
     }
+    const identity =
+      user.identity === undefined
+        ? undefined
+        : KEYS.identity(user.identity.issuer, user.identity.subject);
+    if (identity !== undefined) {
+      try {
+        await this.#claimIdentity(identity, user);
+      } catch (error) {
+        await doc.send(new DeleteCommand({ TableName: name, Key: pointer })).catch(() => undefined);
+        throw conflictOr(error, 'identity');
+      }
+    }
     try {
       await doc.send(
         new PutCommand({
@@ -74,16 +120,68 @@ export class DynamoDbUserRepository implements UserRepository {
             passwordHash: user.passwordHash,
             disabled: user.disabled,
             createdAt: user.createdAt,
+            identityIssuer: user.identity?.issuer,
+            identitySubject: user.identity?.subject,
+            email: user.email,
+            name: user.name,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     } catch (error) {
-      // Release the id claimed above. Should this fail too, the orphan
-      // pointer is harmless: getById reads it as absent.
-      await doc.send(new DeleteCommand({ TableName: name, Key: pointer })).catch(() => undefined);
+      // Release what was claimed above. Should this fail too, the orphan
+      // pointers are harmless: each reads as absent unless the user it
+      // names has the same id.
+      for (const key of identity === undefined ? [pointer] : [pointer, identity]) {
+        await doc.send(new DeleteCommand({ TableName: name, Key: key })).catch(() => undefined);
+      }
       throw conflictOr(error, 'username');
     }
+  }
+
+  /**
+   * Writes the identity pointer unless one exists. An existing pointer whose
+   * user never appeared (a create that died between its writes) is taken
+   * over once it is older than {@link ORPHAN_AFTER_MS}, conditionally on it
+   * being unchanged; a younger one may be a create still in progress.
+   */
+  async #claimIdentity(key: ItemKey, user: UserRecord): Promise<void> {
+    const { doc, name } = this.#table;
+    const item = { ...key, userId: user.id, username: user.username, claimedAt: user.createdAt };
+    try {
+      await doc.send(
+        new PutCommand({
+          TableName: name,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const existing = identityPointer.parse(await getItem(this.#table, key));
+    const owner = await this.getByUsername(existing.username);
+    if (owner?.id === existing.userId || existing.claimedAt > user.createdAt - ORPHAN_AFTER_MS) {
+      throw new ConflictError('identity is taken');
+    }
+    await doc.send(
+      new PutCommand({
+        TableName: name,
+        Item: item,
+        ConditionExpression: 'userId = :stale AND claimedAt = :claimed',
+        ExpressionAttributeValues: { ':stale': existing.userId, ':claimed': existing.claimedAt },
+      }),
+    );
+  }
+
+  /** Follows the identity pointer; one whose user is gone or replaced reads as absent. */
+  async getByIdentity(identity: ExternalIdentity): Promise<UserRecord | undefined> {
+    const item = await getItem(this.#table, KEYS.identity(identity.issuer, identity.subject));
+    if (item === undefined) return undefined;
+    const target = identityPointer.parse(item);
+    const user = await this.getByUsername(target.username);
+    return user?.id === target.userId ? user : undefined;
   }
 
   /** Follows the id pointer; a pointer whose username now belongs to another id reads as absent. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CounterRepository } from '../ports.js';
+import type { CounterRepository, CounterReservation } from '../ports.js';
 import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 
@@ -11,6 +11,9 @@ import { sqliteCall } from './sqlite-call.js';
  */
 export class SqliteCounterRepository implements CounterRepository {
   readonly #increment;
+  readonly #reserve;
+  readonly #current;
+  readonly #release;
   readonly #get;
   readonly #reset;
   readonly #writer: GroupCommit;
@@ -28,6 +31,28 @@ export class SqliteCounterRepository implements CounterRepository {
          RETURNING count`,
       )
       .pluck();
+    // The same upsert, but the update happens only while the window has room:
+    // the check and the add are one statement under the write lock, so no
+    // number of concurrent callers (in any process) can pass the limit.
+    this.#reserve = db.prepare<
+      [{ key: string; now: number; expires_at: number; limit: number }],
+      { count: number; expires_at: number }
+    >(
+      `INSERT INTO counters (key, count, expires_at) VALUES (@key, 1, @expires_at)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN counters.expires_at <= @now THEN 1 ELSE counters.count + 1 END,
+         expires_at = CASE WHEN counters.expires_at <= @now
+                           THEN excluded.expires_at ELSE counters.expires_at END
+       WHERE counters.expires_at <= @now OR counters.count < @limit
+       RETURNING count, expires_at`,
+    );
+    this.#current = db.prepare<[string], { count: number; expires_at: number }>(
+      'SELECT count, expires_at FROM counters WHERE key = ?',
+    );
+    this.#release = db.prepare<[{ key: string; window_end: number }]>(
+      `UPDATE counters SET count = count - 1
+       WHERE key = @key AND expires_at = @window_end AND count > 0`,
+    );
     this.#get = db.prepare<[string, number], { count: number; expires_at: number }>(
       'SELECT count, expires_at FROM counters WHERE key = ? AND expires_at > ?',
     );
@@ -42,6 +67,29 @@ export class SqliteCounterRepository implements CounterRepository {
         throw new Error('counter upsert returned no row');
       }
       return count;
+    });
+  }
+
+  /** One conditional upsert; a refusal reads the full window in the same transaction. */
+  reserve(key: string, now: number, expiresAt: number, limit: number): Promise<CounterReservation> {
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      return Promise.reject(new RangeError('limit must be a positive integer'));
+    }
+    return this.#writer.write((): CounterReservation => {
+      const row = this.#reserve.get({ key, now, expires_at: expiresAt, limit });
+      if (row !== undefined) return { reserved: true, count: row.count, expiresAt: row.expires_at };
+      const full = this.#current.get(key);
+      if (full === undefined) {
+        // The upsert only skips a row that exists; nothing deletes it in between.
+        throw new Error('counter reservation found no row');
+      }
+      return { reserved: false, count: full.count, expiresAt: full.expires_at };
+    });
+  }
+
+  release(key: string, windowEnd: number): Promise<void> {
+    return this.#writer.write(() => {
+      this.#release.run({ key, window_end: windowEnd });
     });
   }
 

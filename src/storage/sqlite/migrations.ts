@@ -133,19 +133,89 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_by_user ON sessions (user_id);
     `,
   },
-  // Steps 3-5 are reserved while three changes land in parallel; each is
-  // replaced by its real step (an unused reservation becomes a no-op step).
   {
-    description: 'RESERVED-3 refresh-token successors',
-    sql: ``,
+    // Refresh tokens presented again within the reuse interval get siblings;
+    // the parent remembers which child was exchanged first (see ports.ts).
+    description: 'refresh-token parents and successors',
+    sql: `
+      ALTER TABLE tokens ADD COLUMN parent_hash TEXT;
+      ALTER TABLE tokens ADD COLUMN successor_hash TEXT;
+    `,
   },
   {
-    description: 'RESERVED-4 audit chain and purge',
-    sql: ``,
+    description: 'audit hash chain, retention anchor, purge indexes',
+    sql: `
+      -- Events before this step stay unchained: the anchor starts after them.
+      ALTER TABLE audit_events ADD COLUMN prev_hash TEXT;
+      ALTER TABLE audit_events ADD COLUMN hash TEXT;
+
+      -- One row: the anchor (events up to anchor_seq are purged or predate
+      -- the chain; the next one links to anchor_hash) and the head (the
+      -- newest event, kept apart from the events so removing the newest ones
+      -- is detected).
+      CREATE TABLE audit_chain (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        anchor_seq  INTEGER NOT NULL,
+        anchor_hash TEXT NOT NULL,
+        anchor_at   INTEGER,
+        purged      INTEGER NOT NULL,
+        head_seq    INTEGER NOT NULL,
+        head_hash   TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO audit_chain (id, anchor_seq, anchor_hash, anchor_at, purged, head_seq, head_hash)
+        SELECT 1, COALESCE(MAX(seq), 0), '${'0'.repeat(64)}', NULL, 0,
+               COALESCE(MAX(seq), 0), '${'0'.repeat(64)}'
+        FROM audit_events;
+      CREATE TRIGGER audit_chain_no_delete BEFORE DELETE ON audit_chain
+        BEGIN SELECT RAISE(ABORT, 'audit_chain is permanent'); END;
+      CREATE TRIGGER audit_chain_forward_only BEFORE UPDATE ON audit_chain
+        WHEN NEW.anchor_seq < OLD.anchor_seq OR NEW.head_seq < OLD.head_seq
+          OR NEW.purged < OLD.purged OR NEW.anchor_seq > NEW.head_seq
+        BEGIN SELECT RAISE(ABORT, 'audit_chain only moves forward'); END;
+
+      -- Retention is the one way out of the trail: only events the anchor
+      -- already covers may be deleted, and the anchor moves in the same
+      -- transaction (src/storage/sqlite/audit-repository.ts).
+      DROP TRIGGER audit_events_no_delete;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        WHEN OLD.seq > (SELECT anchor_seq FROM audit_chain WHERE id = 1)
+        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+      CREATE TRIGGER audit_events_append_only BEFORE INSERT ON audit_events
+        WHEN NEW.seq IS NULL OR NEW.seq <= (SELECT head_seq FROM audit_chain WHERE id = 1)
+        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+
+      -- Purges find what expired through these instead of scanning tables.
+      CREATE INDEX authorization_codes_by_expiry ON authorization_codes (expires_at);
+      CREATE INDEX tokens_by_expiry ON tokens (expires_at);
+      CREATE INDEX tokens_by_parent ON tokens (parent_hash) WHERE parent_hash IS NOT NULL;
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+      CREATE INDEX counters_by_expiry ON counters (expires_at);
+      CREATE INDEX grants_by_expiry ON grants (expires_at);
+      CREATE INDEX grants_by_revocation ON grants (revoked_at) WHERE revoked_at IS NOT NULL;
+    `,
   },
   {
-    description: 'RESERVED-5 users from an OpenID provider',
-    sql: ``,
+    description: 'users from an OpenID provider, and sign-ins in flight',
+    sql: `
+      ALTER TABLE users ADD COLUMN oidc_issuer TEXT;
+      ALTER TABLE users ADD COLUMN oidc_subject TEXT;
+      ALTER TABLE users ADD COLUMN email TEXT;
+      ALTER TABLE users ADD COLUMN display_name TEXT;
+      -- One account per (issuer, sub); local users (both NULL) never collide,
+      -- as NULLs are distinct in a UNIQUE index.
+      CREATE UNIQUE INDEX users_by_identity ON users (oidc_issuer, oidc_subject);
+
+      CREATE TABLE oidc_logins (
+        id_hash       TEXT PRIMARY KEY,
+        state         TEXT NOT NULL,
+        nonce         TEXT NOT NULL,
+        code_verifier TEXT NOT NULL,
+        request       TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        expires_at    INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX oidc_logins_by_expiry ON oidc_logins (expires_at);
+    `,
   },
 ];
 

@@ -11,7 +11,9 @@ import { SqliteCodeRepository } from './code-repository.js';
 import { SqliteCounterRepository } from './counter-repository.js';
 import { SqliteGrantRepository } from './grant-repository.js';
 import { GroupCommit } from './group-commit.js';
+import { SqliteOidcLoginRepository } from './oidc-login-repository.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './open-sqlite-database.js';
+import { SqlitePurgeRepository } from './purge-repository.js';
 import { SqliteSecretRepository } from './secret-repository.js';
 import { SqliteSessionRepository } from './session-repository.js';
 import { SqliteTokenRepository } from './token-repository.js';
@@ -36,6 +38,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     const writer = new GroupCommit(db);
     return {
       users: new SqliteUserRepository(db, writer),
+      oidcLogins: new SqliteOidcLoginRepository(db, writer),
       clients: new SqliteClientRepository(db, writer),
       codes: new SqliteCodeRepository(db, writer),
       grants: new SqliteGrantRepository(db, writer),
@@ -44,6 +47,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
       secrets: new SqliteSecretRepository(db, writer),
       counters: new SqliteCounterRepository(db, writer),
       sessions: new SqliteSessionRepository(db, writer),
+      purge: new SqlitePurgeRepository(db, writer),
       close: () => {
         if (db.open) {
           writer.flush();

@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import type {
   ActiveToken,
+  GrantRecord,
   RotateRefreshResult,
   TokenKind,
   TokenRecord,
   TokenRepository,
 } from '../ports.js';
+import { checkReplacements } from '../check-replacements.js';
 import { GRANT_COLUMNS, toGrant, type GrantRow } from './grant-row.js';
 import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
@@ -18,6 +20,8 @@ const JOINED_COLUMNS = [
   ...TOKEN_COLUMNS.split(',').map((c) => `t.${c.trim()}`),
   ...GRANT_COLUMNS.split(',').map((c) => `g.${c.trim()} AS g_${c.trim()}`),
 ].join(', ');
+
+const INVALID: RotateRefreshResult = Object.freeze({ status: 'invalid' });
 
 function splitJoined(row: JoinedRow): ActiveToken {
   const grant: GrantRow = {
@@ -53,7 +57,7 @@ export class SqliteTokenRepository implements TokenRepository {
     const insert = db.prepare<[TokenRow]>(
       `INSERT INTO tokens (${TOKEN_COLUMNS})
        VALUES (@token_hash, @kind, @grant_id, @client_id, @user_id, @scopes, @resource,
-         @issued_at, @expires_at, @revoked_at, @rotated_at)`,
+         @issued_at, @expires_at, @revoked_at, @rotated_at, @parent_hash, @successor_hash)`,
     );
     const insertAll = (tokens: readonly TokenRecord[]): void => {
       for (const token of tokens) {
@@ -66,7 +70,10 @@ export class SqliteTokenRepository implements TokenRepository {
        FROM tokens t JOIN grants g ON g.id = t.grant_id
        WHERE t.token_hash = @hash AND t.kind = @kind
          AND t.revoked_at IS NULL AND t.rotated_at IS NULL AND t.expires_at > @now
-         AND g.revoked_at IS NULL AND g.expires_at > @now`,
+         AND g.revoked_at IS NULL AND g.expires_at > @now
+         AND (t.parent_hash IS NULL OR NOT EXISTS (
+           SELECT 1 FROM tokens p
+           WHERE p.token_hash = t.parent_hash AND p.successor_hash <> t.token_hash))`,
     );
     this.#get = db.prepare<[string], TokenRow>(
       `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE token_hash = ?`,
@@ -78,42 +85,65 @@ export class SqliteTokenRepository implements TokenRepository {
       `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE grant_id = ? ORDER BY issued_at, token_hash`,
     );
 
-    // The conditional UPDATE is the only arbiter: another process sharing
-    // the file may race us, and only one UPDATE can match the unrotated row.
-    const claim = db.prepare<[{ hash: string; now: number }], TokenRow>(
-      `UPDATE tokens SET rotated_at = @now
-       WHERE token_hash = @hash AND kind = 'refresh'
-         AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > @now
-         AND EXISTS (SELECT 1 FROM grants g
-                     WHERE g.id = tokens.grant_id AND g.revoked_at IS NULL AND g.expires_at > @now)
-       RETURNING ${TOKEN_COLUMNS}`,
+    const markRotated = db.prepare<[{ hash: string; now: number }]>(
+      'UPDATE tokens SET rotated_at = @now WHERE token_hash = @hash AND rotated_at IS NULL',
+    );
+    const settleParent = db.prepare<[{ parent: string; child: string }]>(
+      'UPDATE tokens SET successor_hash = @child WHERE token_hash = @parent AND successor_hash IS NULL',
     );
     const grantById = db.prepare<[string], GrantRow>(
       `SELECT ${GRANT_COLUMNS} FROM grants WHERE id = ?`,
     );
+    const usableGrant = (id: string, now: number): GrantRecord | undefined => {
+      const row = grantById.get(id);
+      return row === undefined || row.revoked_at !== null || row.expires_at <= now
+        ? undefined
+        : toGrant(row);
+    };
+    // Reads and writes below run in one IMMEDIATE transaction (a savepoint
+    // inside a group-commit batch, which holds the write lock): another
+    // process sharing the file cannot write between our read and our write,
+    // so each decision is made on the rows as they are.
     this.#rotate = db.transaction(
-      (hash: string, now: number, replacements: readonly TokenRecord[]): RotateRefreshResult => {
-        const claimed = claim.get({ hash, now });
-        if (claimed === undefined) {
-          const row = this.#get.get(hash);
-          if (row === undefined || row.kind !== 'refresh' || row.expires_at <= now) {
-            return { status: 'invalid' };
+      (
+        hash: string,
+        now: number,
+        replacements: readonly TokenRecord[],
+        reuseIntervalMs: number,
+      ): RotateRefreshResult => {
+        const row = this.#get.get(hash);
+        if (
+          row === undefined ||
+          row.kind !== 'refresh' ||
+          row.revoked_at !== null ||
+          row.expires_at <= now
+        ) {
+          return INVALID;
+        }
+        const grant = usableGrant(row.grant_id, now);
+        if (grant === undefined) return INVALID;
+        checkReplacements(row.grant_id, hash, replacements);
+        const token = toToken(row);
+        if (row.rotated_at !== null) {
+          const inInterval =
+            reuseIntervalMs > 0 &&
+            row.successor_hash === null &&
+            now < row.rotated_at + reuseIntervalMs;
+          if (!inInterval) return { status: 'reused', token, reason: 'rotated' };
+          insertAll(replacements);
+          return { status: 'reissued', token, grant };
+        }
+        if (row.parent_hash !== null) {
+          const parent = this.#get.get(row.parent_hash);
+          const chosen = parent?.successor_hash ?? null;
+          if (chosen !== null && chosen !== hash) {
+            return { status: 'reused', token, reason: 'superseded' };
           }
-          return row.rotated_at === null
-            ? { status: 'invalid' }
-            : { status: 'reused', token: toToken(row) };
+          settleParent.run({ parent: row.parent_hash, child: hash });
         }
-        if (replacements.some((t) => t.grantId !== claimed.grant_id)) {
-          // Throwing rolls the claim back: a bug must not strand the grant.
-          throw new Error('replacement tokens must belong to the rotated token’s grant');
-        }
+        markRotated.run({ hash, now });
         insertAll(replacements);
-        const grant = grantById.get(claimed.grant_id);
-        if (grant === undefined) {
-          // The claim's EXISTS just saw this grant inside the same transaction.
-          throw new Error('grant vanished during rotation');
-        }
-        return { status: 'ok', token: toToken(claimed), grant: toGrant(grant) };
+        return { status: 'ok', token: { ...token, rotatedAt: now }, grant };
       },
     );
   }
@@ -125,7 +155,8 @@ export class SqliteTokenRepository implements TokenRepository {
   }
 
   /**
-   * A rotated refresh token is not active: it has been exchanged.
+   * A rotated refresh token is not active: it has been exchanged; nor is one
+   * whose parent settled on a sibling.
    * @see RFC 7662 §2.2
    * @see RFC 9700 §4.14.2
    */
@@ -144,18 +175,21 @@ export class SqliteTokenRepository implements TokenRepository {
   }
 
   /**
-   * Marks the old token rotated and stores `replacements` in one IMMEDIATE
-   * transaction. `ok` and `reused` carry the old token; a token that is
-   * unknown, not a refresh token, expired, revoked, or whose grant is
-   * revoked or expired is `invalid`.
+   * Decides and writes in one IMMEDIATE transaction (see the port for the
+   * outcomes). `ok`, `reissued` and `reused` carry the presented token as
+   * it is after the call.
    * @see RFC 9700 §4.14.2
+   * @see draft-ietf-oauth-v2-1-13 §4.3.1
    */
   rotateRefresh(
     tokenHash: string,
     now: number,
     replacements: TokenRecord[],
+    reuseIntervalMs = 0,
   ): Promise<RotateRefreshResult> {
-    return this.#writer.write(() => this.#rotate.immediate(tokenHash, now, replacements));
+    return this.#writer.write(() =>
+      this.#rotate.immediate(tokenHash, now, replacements, reuseIntervalMs),
+    );
   }
 
   /**

@@ -14,10 +14,12 @@ export interface TokenRow {
   expires_at: number;
   revoked_at: number | null;
   rotated_at: number | null;
+  parent_hash: string | null;
+  successor_hash: string | null;
 }
 
 export const TOKEN_COLUMNS = `token_hash, kind, grant_id, client_id, user_id, scopes, resource,
-  issued_at, expires_at, revoked_at, rotated_at`;
+  issued_at, expires_at, revoked_at, rotated_at, parent_hash, successor_hash`;
 
 function toKind(value: string): TokenKind {
   if (value === 'access' || value === 'refresh') {
@@ -45,6 +47,8 @@ export function toToken(row: TokenRow): TokenRecord {
   };
   if (row.revoked_at !== null) token.revokedAt = row.revoked_at;
   if (row.rotated_at !== null) token.rotatedAt = row.rotated_at;
+  if (row.parent_hash !== null) token.parentHash = row.parent_hash;
+  if (row.successor_hash !== null) token.successorHash = row.successor_hash;
   return token;
 }
 
@@ -65,5 +69,7 @@ export function toTokenRow(token: TokenRecord): TokenRow {
     expires_at: token.expiresAt,
     revoked_at: token.revokedAt ?? null,
     rotated_at: token.rotatedAt ?? null,
+    parent_hash: token.parentHash ?? null,
+    successor_hash: token.successorHash ?? null,
   };
 }

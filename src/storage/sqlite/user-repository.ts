@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { UserRecord, UserRepository } from '../ports.js';
+import type { ExternalIdentity, UserRecord, UserRepository } from '../ports.js';
 import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 
@@ -9,29 +9,42 @@ interface UserRow {
   password_hash: string;
   disabled: number;
   created_at: number;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  email: string | null;
+  display_name: string | null;
 }
 
-const COLUMNS = 'id, username, password_hash, disabled, created_at';
+const COLUMNS =
+  'id, username, password_hash, disabled, created_at, oidc_issuer, oidc_subject, email, display_name';
 
 function toUser(row: UserRow): UserRecord {
-  return {
+  const user: UserRecord = {
     id: row.id,
     username: row.username,
     passwordHash: row.password_hash,
     disabled: row.disabled === 1,
     createdAt: row.created_at,
   };
+  if (row.oidc_issuer !== null && row.oidc_subject !== null) {
+    user.identity = { issuer: row.oidc_issuer, subject: row.oidc_subject };
+  }
+  if (row.email !== null) user.email = row.email;
+  if (row.display_name !== null) user.name = row.display_name;
+  return user;
 }
 
 /**
- * Local accounts in the `users` table. Usernames are unique as given (byte
- * for byte); normalising them is the accounts module's decision.
+ * Accounts in the `users` table: local ones, and people from an OpenID
+ * provider (unique by `oidc_issuer`, `oidc_subject`). Usernames are unique
+ * as given (byte for byte); normalising them is the accounts module's decision.
  * @see docs/storage-schema.md#users
  */
 export class SqliteUserRepository implements UserRepository {
   readonly #insert;
   readonly #byId;
   readonly #byUsername;
+  readonly #byIdentity;
   readonly #all;
   readonly #setDisabled;
   readonly #setPasswordHash;
@@ -42,11 +55,15 @@ export class SqliteUserRepository implements UserRepository {
     this.#writer = writer;
     this.#insert = db.prepare<[UserRow]>(
       `INSERT INTO users (${COLUMNS})
-       VALUES (@id, @username, @password_hash, @disabled, @created_at)`,
+       VALUES (@id, @username, @password_hash, @disabled, @created_at,
+               @oidc_issuer, @oidc_subject, @email, @display_name)`,
     );
     this.#byId = db.prepare<[string], UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = ?`);
     this.#byUsername = db.prepare<[string], UserRow>(
       `SELECT ${COLUMNS} FROM users WHERE username = ?`,
+    );
+    this.#byIdentity = db.prepare<[string, string], UserRow>(
+      `SELECT ${COLUMNS} FROM users WHERE oidc_issuer = ? AND oidc_subject = ?`,
     );
     this.#all = db.prepare<[], UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY created_at, id`);
     this.#setDisabled = db.prepare<[number, string]>(
@@ -66,6 +83,10 @@ export class SqliteUserRepository implements UserRepository {
         password_hash: user.passwordHash,
         disabled: user.disabled ? 1 : 0,
         created_at: user.createdAt,
+        oidc_issuer: user.identity?.issuer ?? null,
+        oidc_subject: user.identity?.subject ?? null,
+        email: user.email ?? null,
+        display_name: user.name ?? null,
       });
     });
   }
@@ -80,6 +101,13 @@ export class SqliteUserRepository implements UserRepository {
   getByUsername(username: string): Promise<UserRecord | undefined> {
     return sqliteCall(() => {
       const row = this.#byUsername.get(username);
+      return row === undefined ? undefined : toUser(row);
+    });
+  }
+
+  getByIdentity(identity: ExternalIdentity): Promise<UserRecord | undefined> {
+    return sqliteCall(() => {
+      const row = this.#byIdentity.get(identity.issuer, identity.subject);
       return row === undefined ? undefined : toUser(row);
     });
   }

@@ -26,11 +26,11 @@ async function family(
   return { grant, refresh };
 }
 
-/** A new access + refresh pair in the grant, issued at `now`. */
-function replacementsFor(grant: GrantRecord, now: number): TokenRecord[] {
+/** A new access + refresh pair in the grant, issued at `now` by exchanging `parentHash`. */
+function replacementsFor(grant: GrantRecord, now: number, parentHash: string): TokenRecord[] {
   return [
     aToken(grant, { kind: 'access', issuedAt: now, expiresAt: now + 60 * MINUTE }),
-    aToken(grant, { kind: 'refresh', issuedAt: now, expiresAt: now + 30 * DAY }),
+    aToken(grant, { kind: 'refresh', issuedAt: now, expiresAt: now + 30 * DAY, parentHash }),
   ];
 }
 
@@ -41,7 +41,7 @@ export function describeRotationContract(handle: StorageHandle): void {
       const { tokens } = handle.storage;
       const { grant, refresh } = await family(handle.storage);
       const now = T0 + MINUTE;
-      const replacements = replacementsFor(grant, now);
+      const replacements = replacementsFor(grant, now, refresh.tokenHash);
       const result = await tokens.rotateRefresh(refresh.tokenHash, now, replacements);
       const rotated = { ...refresh, rotatedAt: now };
       expect(result).toStrictEqual({ status: 'ok', token: rotated, grant });
@@ -60,11 +60,16 @@ export function describeRotationContract(handle: StorageHandle): void {
     it('answers reused, with the rotated token, to a second rotation, storing nothing', async () => {
       const { tokens } = handle.storage;
       const { grant, refresh } = await family(handle.storage);
-      await tokens.rotateRefresh(refresh.tokenHash, T0 + 1, replacementsFor(grant, T0 + 1));
-      const late = replacementsFor(grant, T0 + 2);
+      await tokens.rotateRefresh(
+        refresh.tokenHash,
+        T0 + 1,
+        replacementsFor(grant, T0 + 1, refresh.tokenHash),
+      );
+      const late = replacementsFor(grant, T0 + 2, refresh.tokenHash);
       expect(await tokens.rotateRefresh(refresh.tokenHash, T0 + 2, late)).toStrictEqual({
         status: 'reused',
         token: { ...refresh, rotatedAt: T0 + 1 },
+        reason: 'rotated',
       });
       for (const replacement of late) {
         expect(await tokens.get(replacement.tokenHash)).toBeUndefined();
@@ -74,7 +79,9 @@ export function describeRotationContract(handle: StorageHandle): void {
     it(`lets exactly one of ${PARALLEL} concurrent rotations win; the rest see reused`, async () => {
       const { tokens } = handle.storage;
       const { grant, refresh } = await family(handle.storage);
-      const offers = Array.from({ length: PARALLEL }, () => replacementsFor(grant, T0 + 1));
+      const offers = Array.from({ length: PARALLEL }, () =>
+        replacementsFor(grant, T0 + 1, refresh.tokenHash),
+      );
       const results: RotateRefreshResult[] = await Promise.all(
         offers.map((offer) => tokens.rotateRefresh(refresh.tokenHash, T0 + 1, offer)),
       );
@@ -144,7 +151,7 @@ export function describeRotationContract(handle: StorageHandle): void {
         const { hash, grant, now } = await refusal.arrange(handle.storage);
         const byHash = (t: TokenRecord): string => t.tokenHash;
         const before = sortedBy(await tokens.listByGrant(grant.id), byHash);
-        const offer = replacementsFor(grant, now);
+        const offer = replacementsFor(grant, now, hash);
         expect(await tokens.rotateRefresh(hash, now, offer)).toStrictEqual({ status: 'invalid' });
         expect(sortedBy(await tokens.listByGrant(grant.id), byHash)).toStrictEqual(before);
       });
@@ -154,15 +161,20 @@ export function describeRotationContract(handle: StorageHandle): void {
       const { tokens } = handle.storage;
       const { grant, refresh } = await family(handle.storage);
       const { grant: stranger } = await family(handle.storage);
-      const foreign = replacementsFor(stranger, T0 + 1);
+      const foreign = replacementsFor(stranger, T0 + 1, refresh.tokenHash);
       await expect(tokens.rotateRefresh(refresh.tokenHash, T0 + 1, foreign)).rejects.toThrow(Error);
       expect(await tokens.get(refresh.tokenHash)).toStrictEqual(refresh);
       for (const replacement of foreign) {
         expect(await tokens.get(replacement.tokenHash)).toBeUndefined();
       }
       expect(
-        (await tokens.rotateRefresh(refresh.tokenHash, T0 + 2, replacementsFor(grant, T0 + 2)))
-          .status,
+        (
+          await tokens.rotateRefresh(
+            refresh.tokenHash,
+            T0 + 2,
+            replacementsFor(grant, T0 + 2, refresh.tokenHash),
+          )
+        ).status,
       ).toBe('ok');
     });
   });

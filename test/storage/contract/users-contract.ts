@@ -67,6 +67,65 @@ export function describeUserContract(handle: StorageHandle): void {
       expect(await users.setDisabled('bob', true)).toBe(false);
     });
 
+    it('stores a person from an OpenID provider and finds them by (issuer, subject)', async () => {
+      const { users } = handle.storage;
+      const identity = { issuer: 'https://idp.example', subject: '248289761001' };
+      const person = aUser({
+        username: 'jane@example.com',
+        passwordHash: '',
+        identity,
+        email: 'jane@example.com',
+        name: 'Jane Doe',
+      });
+      await users.create(person);
+      expect(await users.getByIdentity(identity)).toStrictEqual(person);
+      expect(await users.getById(person.id)).toStrictEqual(person);
+      expect(await users.getByUsername('jane@example.com')).toStrictEqual(person);
+      expect(
+        await users.getByIdentity({ issuer: 'https://other.example', subject: '248289761001' }),
+      ).toBeUndefined();
+      expect(
+        await users.getByIdentity({ issuer: 'https://idp.example', subject: '248289761002' }),
+      ).toBeUndefined();
+    });
+
+    it('refuses a second user with the same (issuer, subject) with ConflictError', async () => {
+      const { users } = handle.storage;
+      const identity = { issuer: 'https://idp.example', subject: 'sub-1' };
+      const first = aUser({ username: 'first', passwordHash: '', identity });
+      await users.create(first);
+      await expect(
+        users.create(aUser({ username: 'second', passwordHash: '', identity })),
+      ).rejects.toBeInstanceOf(ConflictError);
+      expect(await users.getByIdentity(identity)).toStrictEqual(first);
+      expect(await users.getByUsername('second')).toBeUndefined();
+    });
+
+    it('lets one subject exist at two issuers, and keeps a refused username from claiming an identity', async () => {
+      const { users } = handle.storage;
+      const a = aUser({
+        username: 'a',
+        passwordHash: '',
+        identity: { issuer: 'https://a.example', subject: 's' },
+      });
+      const b = aUser({
+        username: 'b',
+        passwordHash: '',
+        identity: { issuer: 'https://b.example', subject: 's' },
+      });
+      await users.create(a);
+      await users.create(b);
+      const clash = { issuer: 'https://c.example', subject: 's' };
+      await expect(
+        users.create(aUser({ username: 'a', passwordHash: '', identity: clash })),
+      ).rejects.toBeInstanceOf(ConflictError);
+      // The identity stays free for a create under another username.
+      const c = aUser({ username: 'c', passwordHash: '', identity: clash });
+      await users.create(c);
+      expect(await users.getByIdentity(clash)).toStrictEqual(c);
+      expect(await users.getByIdentity(a.identity ?? clash)).toStrictEqual(a);
+    });
+
     it('replaces the password hash, and answers false for an unknown user', async () => {
       const { users } = handle.storage;
       const user = aUser({ username: 'alice' });

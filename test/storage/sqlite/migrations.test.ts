@@ -49,11 +49,13 @@ describe('SQLite migrations (PRAGMA user_version)', () => {
     raw = openSqliteDatabase(dir.file('new.db'));
     expect(userVersion(raw)).toBe(MIGRATIONS.length);
     expect(tableNames(raw)).toStrictEqual([
+      'audit_chain',
       'audit_events',
       'authorization_codes',
       'clients',
       'counters',
       'grants',
+      'oidc_logins',
       'secrets',
       'sessions',
       'tokens',

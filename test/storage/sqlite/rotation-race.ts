@@ -25,6 +25,8 @@ export interface GoMessage {
   startAt: number;
   now: number;
   targets: RaceTarget[];
+  /** REFRESH_REUSE_INTERVAL in ms; 0 is strict rotation. */
+  reuseIntervalMs: number;
 }
 
 export type WorkerMessage =
@@ -44,6 +46,7 @@ export function replacementFor(target: RaceTarget, now: number): TokenRecord {
     resource: 'https://gateway.example/mcp',
     issuedAt: now,
     expiresAt: now + 86_400_000,
+    parentHash: target.hash,
   };
 }
 
@@ -54,14 +57,20 @@ export function waitUntil(startAt: number): Promise<void> {
 
 /** Rotates every target in order with a fresh replacement, recording each outcome. */
 export async function rotateAll(
-  rotate: (hash: string, now: number, replacements: TokenRecord[]) => Promise<RotateRefreshResult>,
+  rotate: (
+    hash: string,
+    now: number,
+    replacements: TokenRecord[],
+    reuseIntervalMs: number,
+  ) => Promise<RotateRefreshResult>,
   targets: readonly RaceTarget[],
   now: number,
+  reuseIntervalMs = 0,
 ): Promise<RaceOutcome[]> {
   const results: RaceOutcome[] = [];
   for (const target of targets) {
     const replacement = replacementFor(target, now);
-    const result = await rotate(target.hash, now, [replacement]);
+    const result = await rotate(target.hash, now, [replacement], reuseIntervalMs);
     results.push({ hash: target.hash, status: result.status, replacement: replacement.tokenHash });
   }
   return results;

@@ -17,7 +17,14 @@ if (file === undefined || process.send === undefined) {
 const storage = openSqliteStorage({ path: file });
 process.once('message', (go: GoMessage) => {
   waitUntil(go.startAt)
-    .then(() => rotateAll((...args) => storage.tokens.rotateRefresh(...args), go.targets, go.now))
+    .then(() =>
+      rotateAll(
+        (...args) => storage.tokens.rotateRefresh(...args),
+        go.targets,
+        go.now,
+        go.reuseIntervalMs,
+      ),
+    )
     .then((results) => {
       send({ type: 'done', results });
     })

@@ -1,0 +1,245 @@
+/**
+ * Sign-in through the organisation's OpenID provider, between `/authorize`
+ * and its consent page:
+ *
+ *   login page ──link──► GET /login/oidc/start?request=…   (303 to the provider)
+ *   provider   ─────────► GET /login/oidc/callback?code&state&iss
+ *              ─────────► 303 /authorize?…  (a session now exists: consent)
+ *
+ * What the callback must check (state, nonce, PKCE verifier) and the MCP
+ * client's pending authorization request are kept server-side under the
+ * hash of a random value in an `HttpOnly` cookie of the browser that
+ * started, for ten minutes, and are consumed by the first callback. Every
+ * failure is a page with a reference, never a 500.
+ */
+import type { Context } from 'hono';
+import { randomBytes } from 'node:crypto';
+import { checkAccess, type AccessRules } from '../accounts/oidc/access-policy.js';
+import { provisionUser } from '../accounts/oidc/provision-user.js';
+import type { OidcRelyingParty } from '../accounts/oidc/relying-party.js';
+import { failurePage, OIDC_FAILURE, OidcSignInError } from '../accounts/oidc/sign-in-error.js';
+import { AUDIT_EVENT } from '../audit/audit-events.js';
+import { constantTimeEqual, hashSecret } from '../crypto/hash.js';
+import { randomToken } from '../crypto/random.js';
+import {
+  buildRedirect,
+  UntrustedRedirectError,
+  validateAuthorizationRequest,
+} from '../oauth/authorization-request.js';
+import type { OAuthContext } from '../oauth/context.js';
+import { OAUTH_PATHS } from '../oauth/metadata.js';
+import { parseOwnQuery } from './body.js';
+import type { CookieJar } from './cookies.js';
+import type { Logger } from './logger.js';
+import { renderErrorPage } from './pages/index.js';
+import type { GatewayApp, GatewayEnv } from './types.js';
+
+export const OIDC_PATHS = {
+  start: '/login/oidc/start',
+  callback: '/login/oidc/callback',
+} as const;
+
+/** Longest pending authorization request kept across the round trip, in characters. */
+export const MAX_REQUEST_LENGTH = 8192;
+
+/** How long a person may take at the provider before the sign-in must start again. */
+export const OIDC_LOGIN_SECONDS = 600;
+
+export interface OidcRouteDeps {
+  ctx: OAuthContext;
+  cookies: CookieJar;
+  sessionSeconds: number;
+  relyingParty: OidcRelyingParty;
+  rules: AccessRules;
+  providerName: string;
+  /** LOCAL_LOGIN: when false, the password form's POST is refused here. */
+  localLogin: boolean;
+  logger: Logger;
+}
+
+function pageHeaders(nonce: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': [
+      "default-src 'none'",
+      `style-src 'nonce-${nonce}'`,
+      "img-src 'self' data:",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ].join('; '),
+    'Cache-Control': 'no-store',
+    Pragma: 'no-cache',
+  };
+}
+
+/**
+ * Mounts the start and callback of the OpenID Connect sign-in, and (with
+ * LOCAL_LOGIN=false) the refusal of the password form. Register before the
+ * `/authorize` routes so the refusal answers first.
+ * @see OpenID Connect Core 1.0 §3.1 (authorization code flow); RFC 7636; RFC 9207
+ */
+export function registerOidcRoutes(app: GatewayApp, deps: OidcRouteDeps): void {
+  const { ctx, cookies, relyingParty } = deps;
+
+  const showPage = (
+    c: Context<GatewayEnv>,
+    status: 400 | 403 | 429 | 502 | 503,
+    title: string,
+    message: string,
+  ): Response => {
+    const nonce = randomBytes(16).toString('base64');
+    return c.html(
+      renderErrorPage({ nonce, title, message, requestId: c.get('requestId') }),
+      status,
+      pageHeaders(nonce),
+    );
+  };
+
+  const fail = async (c: Context<GatewayEnv>, error: OidcSignInError): Promise<Response> => {
+    const requestId = c.get('requestId');
+    deps.logger.warn('oidc sign-in failed', {
+      requestId,
+      failure: error.failure,
+      detail: error.detail,
+    });
+    await ctx.audit.record({
+      type: AUDIT_EVENT.loginFailed,
+      outcome: 'failure',
+      requestId,
+      ip: c.get('ip'),
+      detail: { method: 'oidc', reason: error.failure },
+    });
+    const page = failurePage(error.failure, deps.providerName);
+    return showPage(c, page.status, page.title, page.message);
+  };
+
+  if (!deps.localLogin) {
+    app.post(OAUTH_PATHS.login, (c) =>
+      showPage(
+        c,
+        403,
+        'Password sign-in is turned off',
+        `People sign in with ${deps.providerName} here. Go back to the application and choose "Sign in with ${deps.providerName}".`,
+      ),
+    );
+  }
+
+  app.get(OIDC_PATHS.start, async (c) => {
+    const rawRequest = new URL(c.req.url).searchParams.get('request') ?? '';
+    // Stored until the callback: a real authorization request is far shorter.
+    if (rawRequest.length > MAX_REQUEST_LENGTH) {
+      return showPage(c, 400, 'Invalid request', 'This sign-in link is malformed.');
+    }
+    // Only what our own login page wrote: a raw CR, LF or NUL put in by hand
+    // must never reach the Location header built from it after the callback.
+    const requestParams = parseOwnQuery(rawRequest);
+    if (requestParams === undefined) {
+      return showPage(c, 400, 'Invalid request', 'This sign-in link is malformed.');
+    }
+    // The same checks as /authorize: an unknown client or redirect URI ends here.
+    let validated;
+    try {
+      validated = await validateAuthorizationRequest(requestParams, ctx, {
+        requester: { ip: c.get('ip') },
+      });
+    } catch (error) {
+      if (error instanceof UntrustedRedirectError) {
+        return showPage(c, error.status, error.title, error.message);
+      }
+      throw error;
+    }
+    if (!validated.ok) {
+      return c.redirect(
+        buildRedirect(validated.redirectUri, ctx.issuer, {
+          error: validated.error.code,
+          error_description: validated.error.message,
+          state: validated.state,
+        }),
+        302,
+      );
+    }
+    let start;
+    try {
+      start = await relyingParty.start();
+    } catch (error) {
+      if (error instanceof OidcSignInError) return fail(c, error);
+      throw error;
+    }
+    const id = randomToken();
+    const now = ctx.clock.now();
+    await ctx.storage.oidcLogins.save({
+      idHash: hashSecret(id),
+      state: start.state,
+      nonce: start.nonce,
+      codeVerifier: start.codeVerifier,
+      request: requestParams.toString(),
+      createdAt: now,
+      expiresAt: now + OIDC_LOGIN_SECONDS * 1000,
+    });
+    cookies.set(c, 'oidc', id, OIDC_LOGIN_SECONDS);
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(start.url.href, 303);
+  });
+
+  app.get(OIDC_PATHS.callback, async (c) => {
+    const search = new URL(c.req.url).search;
+    const params = new URLSearchParams(search);
+    const cookie = cookies.get(c, 'oidc');
+    cookies.clear(c, 'oidc');
+    try {
+      const login =
+        cookie === undefined
+          ? undefined
+          : await ctx.storage.oidcLogins.consume(hashSecret(cookie), ctx.clock.now());
+      if (login === undefined) {
+        throw new OidcSignInError(
+          OIDC_FAILURE.noSignInInFlight,
+          cookie === undefined ? 'no sign-in cookie' : 'sign-in expired or already used',
+        );
+      }
+      // Checked before anything else of the answer: a forged callback ends here.
+      if (!constantTimeEqual(hashSecret(params.get('state') ?? ''), hashSecret(login.state))) {
+        throw new OidcSignInError(OIDC_FAILURE.stateMismatch, 'state does not match');
+      }
+      // The URL the provider was told to use, whatever Host this request came in by.
+      const callbackUrl = new URL(relyingParty.settings.redirectUri);
+      callbackUrl.search = search;
+      const claims = await relyingParty.finish(callbackUrl, login);
+      checkAccess(claims, deps.rules);
+      const { user, created } = await provisionUser(ctx.storage.users, ctx.clock, claims);
+      const origin = { requestId: c.get('requestId'), ip: c.get('ip') };
+      if (created) {
+        await ctx.audit.record({
+          type: AUDIT_EVENT.userCreated,
+          outcome: 'success',
+          userId: user.id,
+          username: user.username,
+          ...origin,
+          detail: { method: 'oidc', issuer: claims.iss },
+        });
+      }
+      const sessionId = randomToken();
+      const now = ctx.clock.now();
+      await ctx.storage.sessions.create({
+        idHash: hashSecret(sessionId),
+        userId: user.id,
+        createdAt: now,
+        expiresAt: now + deps.sessionSeconds * 1000,
+      });
+      cookies.set(c, 'session', sessionId, deps.sessionSeconds);
+      await ctx.audit.record({
+        type: AUDIT_EVENT.loginSucceeded,
+        outcome: 'success',
+        userId: user.id,
+        username: user.username,
+        ...origin,
+        detail: { method: 'oidc' },
+      });
+      c.header('Cache-Control', 'no-store');
+      return c.redirect(`${OAUTH_PATHS.authorize}?${login.request}`, 303);
+    } catch (error) {
+      if (error instanceof OidcSignInError) return fail(c, error);
+      throw error;
+    }
+  });
+}
