@@ -13,6 +13,7 @@ import { AUDIT_COMMANDS } from './audit-commands.js';
 import { CLI_ORIGIN, date, table, type AdminCommand } from './command-kit.js';
 import { openLocalRuntime, type LocalRuntime } from './runtime.js';
 import { USER_SET_PASSWORD } from './user-password-command.js';
+import { CLIENT_ADD } from './client-add-command.js';
 
 function grantState(grant: GrantRecord, now: number): string {
   if (grant.revokedAt !== undefined) return `revoked (${grant.revokedReason ?? 'no reason'})`;
@@ -150,6 +151,7 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
       return 0;
     },
   },
+  CLIENT_ADD,
   {
     name: 'client delete',
     usage: 'client delete <id>',

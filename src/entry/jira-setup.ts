@@ -1,4 +1,6 @@
 import { ConfigError, type Config } from '../config/config.js';
+import type { Logger } from '../http/logger.js';
+import { mcpLogSink } from './mcp-log-sink.js';
 import type { GatewayApp } from '../http/types.js';
 import { registerMcpRoutes } from '../http/mcp-routes.js';
 import { JiraClient } from '../jira/client.js';
@@ -112,6 +114,7 @@ export function createMcpMount(
   config: Config,
   runtime: LocalRuntime,
   jira: JiraSetup,
+  logger?: Logger,
 ): (app: GatewayApp) => void {
   const verifier = createTokenVerifier(config, runtime);
   return (app) => {
@@ -121,6 +124,7 @@ export function createMcpMount(
       jira: jira.client,
       audit: runtime.audit,
       clock: runtime.clock,
+      ...(logger === undefined ? {} : { log: mcpLogSink(logger) }),
     });
   };
 }

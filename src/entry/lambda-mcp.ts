@@ -14,6 +14,7 @@ import { ConfigError } from '../config/config.js';
 import { composeGateway } from './compose.js';
 import { expiringCredentials } from './lambda-credentials.js';
 import { loadLambdaConfig } from './lambda-config.js';
+import { mcpLogSink } from './mcp-log-sink.js';
 import { lambdaPeerAddress, lazyHttpApiHandler, type HttpApiHandler } from './lambda-handler.js';
 import { openLambdaRuntime, type LambdaOverrides } from './lambda-runtime.js';
 
@@ -59,9 +60,7 @@ export function createMcpLambdaHandler(
           jira,
           audit,
           clock,
-          log: (line) => {
-            logger.error('mcp', { detail: JSON.stringify(line) });
-          },
+          log: mcpLogSink(logger),
         });
       },
     });

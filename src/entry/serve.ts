@@ -169,7 +169,7 @@ export async function startGateway(
         config: issuer,
         clients,
         ...(relyingParty === undefined ? {} : { oidcRelyingParty: relyingParty }),
-        ...(jira === undefined ? {} : { mountMcp: createMcpMount(issuer, runtime, jira) }),
+        ...(jira === undefined ? {} : { mountMcp: createMcpMount(issuer, runtime, jira, logger) }),
       }),
     }));
     server = await listen(config, (request, env) =>

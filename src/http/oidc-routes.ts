@@ -26,6 +26,8 @@ import {
   UntrustedRedirectError,
   validateAuthorizationRequest,
 } from '../oauth/authorization-request.js';
+import { ipBucket } from '../accounts/ip-bucket.js';
+import { isAuditedRefusal } from '../accounts/login-throttle.js';
 import type { OAuthContext } from '../oauth/context.js';
 import { OAUTH_PATHS } from '../oauth/metadata.js';
 import { parseOwnQuery } from './body.js';
@@ -44,6 +46,24 @@ export const MAX_REQUEST_LENGTH = 8192;
 
 /** How long a person may take at the provider before the sign-in must start again. */
 export const OIDC_LOGIN_SECONDS = 600;
+
+/**
+ * Sign-ins one address (an IPv6 /64 counts as one) may start per
+ * {@link OIDC_LOGIN_SECONDS}: each stores up to {@link MAX_REQUEST_LENGTH}
+ * characters for that long, and anyone can register a client to make the
+ * request valid. A person needs a few; an office NAT a few dozen.
+ */
+export const MAX_OIDC_STARTS_PER_ADDRESS = 30;
+
+/**
+ * Failures anyone can cause without a round trip at the provider (no cookie,
+ * wrong state, a replayed or expired record): counted per address and only
+ * the 1st, 10th, 100th… of a window audited, as throttled password logins are.
+ */
+const FREE_FAILURES: ReadonlySet<string> = new Set([
+  OIDC_FAILURE.noSignInInFlight,
+  OIDC_FAILURE.stateMismatch,
+]);
 
 export interface OidcRouteDeps {
   ctx: OAuthContext;
@@ -97,18 +117,45 @@ export function registerOidcRoutes(app: GatewayApp, deps: OidcRouteDeps): void {
 
   const fail = async (c: Context<GatewayEnv>, error: OidcSignInError): Promise<Response> => {
     const requestId = c.get('requestId');
-    deps.logger.warn('oidc sign-in failed', {
-      requestId,
-      failure: error.failure,
-      detail: error.detail,
-    });
-    await ctx.audit.record({
-      type: AUDIT_EVENT.loginFailed,
-      outcome: 'failure',
-      requestId,
-      ip: c.get('ip'),
-      detail: { method: 'oidc', reason: error.failure },
-    });
+    const ip = c.get('ip');
+    if (FREE_FAILURES.has(error.failure)) {
+      // These cost the sender nothing, so they must not grow the trail (nor
+      // contend on its chain head): one row for the 1st, 10th, 100th… of a window.
+      const now = ctx.clock.now();
+      const refusedInWindow = await ctx.storage.counters.increment(
+        `oidc:refused:${ipBucket(ip)}`,
+        now,
+        now + OIDC_LOGIN_SECONDS * 1000,
+      );
+      deps.logger.info('oidc sign-in refused', {
+        requestId,
+        failure: error.failure,
+        detail: error.detail,
+        refusedInWindow,
+      });
+      if (isAuditedRefusal(refusedInWindow)) {
+        await ctx.audit.record({
+          type: AUDIT_EVENT.loginFailed,
+          outcome: 'failure',
+          requestId,
+          ip,
+          detail: { method: 'oidc', reason: error.failure, refusedInWindow },
+        });
+      }
+    } else {
+      deps.logger.warn('oidc sign-in failed', {
+        requestId,
+        failure: error.failure,
+        detail: error.detail,
+      });
+      await ctx.audit.record({
+        type: AUDIT_EVENT.loginFailed,
+        outcome: 'failure',
+        requestId,
+        ip,
+        detail: { method: 'oidc', reason: error.failure },
+      });
+    }
     const page = failurePage(error.failure, deps.providerName);
     return showPage(c, page.status, page.title, page.message);
   };
@@ -157,6 +204,30 @@ export function registerOidcRoutes(app: GatewayApp, deps: OidcRouteDeps): void {
         }),
         302,
       );
+    }
+    // Reserved atomically before anything is stored, so a parallel burst
+    // cannot store more than the limit.
+    const startedAt = ctx.clock.now();
+    const slot = await ctx.storage.counters.reserve(
+      `oidc:start:${ipBucket(c.get('ip'))}`,
+      startedAt,
+      startedAt + OIDC_LOGIN_SECONDS * 1000,
+      MAX_OIDC_STARTS_PER_ADDRESS,
+    );
+    if (!slot.reserved) {
+      const retryAfter = Math.max(1, Math.ceil((slot.expiresAt - startedAt) / 1000));
+      deps.logger.info('oidc sign-in start throttled', {
+        requestId: c.get('requestId'),
+        count: slot.count,
+      });
+      const response = showPage(
+        c,
+        429,
+        'Too many sign-ins',
+        `Too many sign-ins were started from this network. Try again in ${String(Math.ceil(retryAfter / 60))} minute(s).`,
+      );
+      response.headers.set('Retry-After', String(retryAfter));
+      return response;
     }
     let start;
     try {

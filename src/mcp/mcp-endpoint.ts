@@ -181,7 +181,23 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => 
         'Unsupported Media Type: Content-Type must be application/json',
       );
     }
-    const body = await readRequestBody(request, MAX_MCP_BODY_BYTES);
+    let body;
+    try {
+      body = await readRequestBody(request, MAX_MCP_BODY_BYTES);
+    } catch (error) {
+      // The bytes come from the client: one that hangs up mid-body is its
+      // fault (RFC 9112 §8), worth a debug line, never a 500 with a stack.
+      log({
+        level: 'debug',
+        msg: 'request body aborted by the client',
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+      return jsonRpcErrorResponse(
+        400,
+        JSON_RPC_ERROR.invalidRequest,
+        'Invalid Request: the request body was not received in full',
+      );
+    }
     if (body.tooLarge) {
       return jsonRpcErrorResponse(
         413,

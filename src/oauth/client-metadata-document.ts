@@ -3,6 +3,7 @@
  * JSON document, published by the client, holding its metadata. The server
  * fetches it instead of requiring registration.
  */
+import { ipBucket } from '../accounts/ip-bucket.js';
 import type { Clock } from '../clock.js';
 import type { ClientRecord, CounterRepository } from '../storage/ports.js';
 import { parseClientMetadata } from './client-metadata.js';
@@ -127,7 +128,13 @@ export function createClientMetadataDocumentResolver(
   async function reserveFetch(clientId: string, ip: string): Promise<void> {
     const now = clock.now();
     const windowEnd = Math.floor(now / HOUR) * HOUR + HOUR;
-    const reservation = await counters.reserve(`cimd-fetch:${ip}`, now, windowEnd, fetchLimit);
+    // Per /64 for IPv6, as logins and registrations: one host owns a whole /64.
+    const reservation = await counters.reserve(
+      `cimd-fetch:${ipBucket(ip)}`,
+      now,
+      windowEnd,
+      fetchLimit,
+    );
     if (!reservation.reserved) {
       throw new MetadataDocumentError(
         'busy',

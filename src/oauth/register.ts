@@ -67,6 +67,8 @@ export interface RegisterClientResult {
 export async function registerClient(
   body: unknown,
   deps: RegisterClientDeps,
+  /** `cli`: made by an administrator, who thereby vouches for it (RFC 9700 §4.11.2). */
+  source: 'dcr' | 'cli' = 'dcr',
 ): Promise<RegisterClientResult> {
   const metadata = parseClientMetadata(body);
   const now = deps.clock.now();
@@ -80,7 +82,7 @@ export async function registerClient(
     responseTypes: metadata.responseTypes,
     tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod,
     scope: metadata.scope,
-    source: 'dcr',
+    source,
     createdAt: now,
   };
   if (clientSecret !== undefined) client.secretHash = hashSecret(clientSecret);

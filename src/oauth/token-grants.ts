@@ -183,11 +183,7 @@ export async function refreshTokens(
   // Any state: a rotated token may still be within its reuse interval, and
   // only rotateRefresh decides that, atomically.
   const presented = await ctx.storage.tokens.get(tokenHash);
-  if (
-    presented?.kind !== 'refresh' ||
-    presented.revokedAt !== undefined ||
-    presented.expiresAt <= now
-  ) {
+  if (presented?.kind !== 'refresh' || presented.revokedAt !== undefined) {
     throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');
   }
   if (presented.clientId !== client.clientId) {
@@ -197,8 +193,13 @@ export async function refreshTokens(
   // Reuse past any leeway stays reuse (the fields only ever move that way), so
   // it revokes before the request's other parameters are looked at, as it
   // did before the interval existed; rotateRefresh decides every other case.
+  // Before the expiry check: a rotated token replayed late is still evidence
+  // of a leak, and its grant may still be live.
   if (presented.rotatedAt !== undefined && !withinReuseInterval(presented, now, reuseIntervalMs)) {
     await revokeForReuse(ctx, presented, 'rotated', origin);
+    throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');
+  }
+  if (presented.expiresAt <= now) {
     throw new OAuthError('invalid_grant', 'refresh token is invalid, expired or revoked');
   }
   const grant = await ctx.storage.grants.get(presented.grantId);

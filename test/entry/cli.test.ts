@@ -23,6 +23,7 @@ const COMMANDS = [
   'user disable',
   'user enable',
   'client list',
+  'client add',
   'client delete',
   'client add-resource-server',
   'grant list',

@@ -139,6 +139,65 @@ describe('client add-resource-server (RFC 7662 §2.1 introspection credential)',
   });
 });
 
+describe('client add (an administrator vouches for the client; RFC 9700 §4.11.2)', () => {
+  it('registers a public client with source cli and the redirect URIs given', async () => {
+    const result = await cli.run([
+      'client',
+      'add',
+      'Team Assistant',
+      '--redirect-uri',
+      'http://127.0.0.1/callback, https://app.example/cb',
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const match = /^client_id=(mcp_[A-Za-z0-9_-]+)\n$/.exec(result.stdout);
+    expect(match).not.toBeNull();
+    const stored = await cli.withStorage((storage) => storage.clients.get(match?.[1] ?? ''));
+    expect(stored).toMatchObject({
+      kind: 'oauth',
+      source: 'cli',
+      clientName: 'Team Assistant',
+      redirectUris: ['http://127.0.0.1/callback', 'https://app.example/cb'],
+      tokenEndpointAuthMethod: 'none',
+    });
+    expect(stored?.secretHash).toBeUndefined();
+  });
+
+  it('prints the secret of a confidential client once and stores only its hash', async () => {
+    const result = await cli.run([
+      'client',
+      'add',
+      'CI job',
+      '--redirect-uri',
+      'https://ci.example/cb',
+      '--confidential',
+    ]);
+    expect(result.code).toBe(0);
+    const match =
+      /^client_id=(mcp_[A-Za-z0-9_-]+)\nclient_secret=([A-Za-z0-9_-]{43})\n\(The secret is shown only now; it is stored hashed\.\)\n$/.exec(
+        result.stdout,
+      );
+    expect(match).not.toBeNull();
+    const stored = await cli.withStorage((storage) => storage.clients.get(match?.[1] ?? ''));
+    expect(stored?.secretHash).toBe(hashSecret(match?.[2] ?? ''));
+    expect(stored?.tokenEndpointAuthMethod).toBe('client_secret_basic');
+  });
+
+  it('refuses a redirect URI the registration policy refuses, and stores nothing', async () => {
+    for (const uri of ['mailto:a@example.com', 'http://app.example/cb', 'intent://x']) {
+      const result = await cli.run(['client', 'add', 'Bad', '--redirect-uri', uri]);
+      expect(result.code, uri).toBe(2);
+      expect(result.stderr, uri).toContain('invalid_redirect_uri');
+    }
+    expect(await cli.withStorage((storage) => storage.clients.list())).toEqual([]);
+  });
+
+  it('requires --redirect-uri', async () => {
+    const result = await cli.run(['client', 'add', 'Nameless']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--redirect-uri is required');
+  });
+});
+
 describe('client list', () => {
   it('prints a header only when there are no clients', async () => {
     const result = await cli.run(['client', 'list']);

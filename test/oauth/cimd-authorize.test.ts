@@ -126,6 +126,19 @@ describe('GET /authorize — metadata-document fetch budget per IP, under concur
     expect(totalFetches()).toBe(3);
   });
 
+  it('counts every address of one IPv6 /64 against one budget', async () => {
+    const gw = await gateway({ CIMD_FETCH_RATE_LIMIT: '2' });
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        authorize(gw, `${origin}/v6-${i}.json`, `2001:db8:5:6::${(i + 1).toString(16)}`),
+      ),
+    );
+    expect(totalFetches()).toBe(2);
+    expect(responses.filter((r) => r.status === 429)).toHaveLength(6);
+    const neighbour = await authorize(gw, `${origin}/v6-other.json`, '2001:db8:5:7::1');
+    expect(neighbour.status).toBe(200);
+  });
+
   it('holds the budget across two apps sharing one store (counted in storage)', async () => {
     const gw = await gateway({ CIMD_FETCH_RATE_LIMIT: '4' });
     const twin = composeGateway({

@@ -144,6 +144,24 @@ describe('POST /token refresh_token within REFRESH_REUSE_INTERVAL (default 60 s;
     expect(await accessWorks(s, first.body.access_token)).toBe(false);
   });
 
+  it('revokes the grant when a rotated token comes back after it expired, while the grant lives', async () => {
+    // Its own gateway: the clock jumps a month, past every other test's session.
+    const own = await openSession();
+    try {
+      const { refresh: token, grantId } = await signIn(own);
+      await refresh(own, token);
+      // Past REFRESH_TOKEN_TTL (30 days), within GRANT_TTL (90 days).
+      own.gw.clock.advance(31 * 24 * 3600 * 1000);
+      expectRefused(await refresh(own, token));
+      expect(await revokedReason(own, grantId)).toBe('refresh token reused');
+      expect(await reuseEvents(own, grantId)).toStrictEqual([
+        { action: 'grant revoked', reason: 'rotated' },
+      ]);
+    } finally {
+      await own.gw.close();
+    }
+  });
+
   it('revokes the grant for a rotated token after the interval even when the request is otherwise bad', async () => {
     const { refresh: token, grantId } = await signIn(s);
     expect((await refresh(s, token)).status).toBe(200);

@@ -14,17 +14,25 @@ export interface AccessRules {
   allowedGroups: readonly string[];
 }
 
+function isTrue(value: unknown): boolean {
+  // Some providers (Cognito) write booleans of the ID token as strings.
+  return value === true || value === 'true';
+}
+
 /**
- * The e-mail of the claims, lowercased, when present and not marked unverified.
+ * The e-mail of the claims, lowercased, only when the provider vouches for
+ * it with `email_verified: true`, or, without that claim, with Entra ID's
+ * optional claim `xms_edov: true` (the domain owner verified the address).
+ * A missing claim proves nothing: a provider that lets people type any
+ * address (Entra ID by default) sends none.
  * @see OpenID Connect Core 1.0 §5.1 (email, email_verified)
  */
 export function verifiedEmail(claims: Readonly<Record<string, unknown>>): string | undefined {
   const email = claims.email;
   if (typeof email !== 'string' || email === '') return undefined;
-  // Providers that do not verify addresses omit the claim (Entra ID) rather
-  // than send false; an explicit false means the address proves nothing.
-  if (claims.email_verified === false || claims.email_verified === 'false') return undefined;
-  return email.toLowerCase();
+  const vouched =
+    claims.email_verified === undefined ? isTrue(claims.xms_edov) : isTrue(claims.email_verified);
+  return vouched ? email.toLowerCase() : undefined;
 }
 
 /**

@@ -4,6 +4,11 @@
  * forget a check, and a new tool is confined the day it is written:
  * - a call naming an issue or project outside the list is refused before
  *   Jira is asked;
+ * - a call naming an allowed key first asks Jira where that issue lives now
+ *   (Jira follows a moved issue's old key, so `DEMO-5` may act on what is now
+ *   `OPS-9`), refuses it unless its project is allowed, and then sends the
+ *   call to the issue's current key, so a later move or rename cannot
+ *   redirect the call to an issue that was never checked;
  * - an issue Jira returns that lives outside the list (a moved issue) is
  *   refused, or in a search reduced to its key and project so the tool can
  *   count and withhold it;
@@ -37,6 +42,28 @@ export function confineJira(jira: JiraApi, projects: ProjectAllowList): JiraApi 
   const checkKey = (key: string): void => {
     projects.assertIssueKey(key);
   };
+  const checkIssue = (issue: JiraIssue): void => {
+    projects.assertProject(issueProject(issue));
+    projects.assertIssueKey(issue.key);
+  };
+  // Requested key (upper case) -> current key, for this one tool call only
+  // (confineJira runs per call), so a tool that makes several calls on one
+  // issue costs a single resolving GET.
+  const resolved = new Map<string, string>();
+  const remember = (asked: string, issue: JiraIssue): void => {
+    resolved.set(asked.toUpperCase(), issue.key);
+    resolved.set(issue.key.toUpperCase(), issue.key);
+  };
+  /** The issue's current key once Jira says it lives in an allowed project. */
+  const resolve = async (key: string): Promise<string> => {
+    checkKey(key);
+    const known = resolved.get(key.toUpperCase());
+    if (known !== undefined) return known;
+    const issue = await jira.getIssue(key, { fields: ['project'] });
+    checkIssue(issue);
+    remember(key, issue);
+    return issue.key;
+  };
   const listed = (issue: JiraIssue): JiraIssue => {
     const foreign = [projectOfIssueKey(issue.key), issueProject(issue)].find(
       (p) => !projects.allows(p),
@@ -64,17 +91,15 @@ export function confineJira(jira: JiraApi, projects: ProjectAllowList): JiraApi 
         ...options,
         ...(fields === undefined ? {} : { fields }),
       });
-      projects.assertProject(issueProject(issue));
-      projects.assertIssueKey(issue.key);
+      checkIssue(issue);
+      remember(key, issue);
       return scrub(issue);
     },
     async listComments(key, options) {
-      checkKey(key);
-      return scrub(await jira.listComments(key, options));
+      return scrub(await jira.listComments(await resolve(key), options));
     },
     async getTransitions(key) {
-      checkKey(key);
-      return scrub(await jira.getTransitions(key));
+      return scrub(await jira.getTransitions(await resolve(key)));
     },
     async getCreateMetaIssueTypes(projectKey) {
       projects.assertProject(projectKey);
@@ -87,34 +112,32 @@ export function confineJira(jira: JiraApi, projects: ProjectAllowList): JiraApi 
     findUsers: (query, options) => jira.findUsers(query, options),
     async createIssue(input) {
       projects.assertProject(input.projectKey);
-      if (input.parentKey !== undefined) checkKey(input.parentKey);
-      return jira.createIssue(input);
+      if (input.parentKey === undefined) return jira.createIssue(input);
+      return jira.createIssue({ ...input, parentKey: await resolve(input.parentKey) });
     },
     async updateIssue(key, input) {
-      checkKey(key);
-      return jira.updateIssue(key, input);
+      return jira.updateIssue(await resolve(key), input);
     },
     async addComment(key, body) {
-      checkKey(key);
-      return scrub(await jira.addComment(key, body));
+      return scrub(await jira.addComment(await resolve(key), body));
     },
     async transitionIssue(key, transitionId, input) {
-      checkKey(key);
-      return jira.transitionIssue(key, transitionId, input);
+      return jira.transitionIssue(await resolve(key), transitionId, input);
     },
     async assignIssue(key, accountId) {
-      checkKey(key);
-      return jira.assignIssue(key, accountId);
+      return jira.assignIssue(await resolve(key), accountId);
     },
     async addWorklog(key, input) {
-      checkKey(key);
-      return scrub(await jira.addWorklog(key, input));
+      return scrub(await jira.addWorklog(await resolve(key), input));
     },
     listIssueLinkTypes: () => jira.listIssueLinkTypes(),
     async linkIssues(input) {
+      // Both ends are checked by their keys before either is resolved.
       checkKey(input.outwardKey);
       checkKey(input.inwardKey);
-      return jira.linkIssues(input);
+      const outwardKey = await resolve(input.outwardKey);
+      const inwardKey = await resolve(input.inwardKey);
+      return jira.linkIssues({ ...input, outwardKey, inwardKey });
     },
   };
 }

@@ -15,7 +15,6 @@ import {
   toIssueSummary,
 } from './format.js';
 import { readIssueDetail, ISSUE_DETAIL_SCHEMA, issueDetailMarkdown } from './issue-detail.js';
-import { assertIssueAllowed } from './issue-guard.js';
 import { defineTool, type JiraTool } from './tool-definition.js';
 
 const MAX_FIELD_TEXT = 2_000;
@@ -174,7 +173,6 @@ const listComments = defineTool({
   annotations: READ_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
-    await assertIssueAllowed(context, input.issueKey);
     const page = await context.jira.listComments(input.issueKey, {
       startAt: input.startAt,
       maxResults: input.maxResults,
@@ -227,7 +225,6 @@ const getTransitions = defineTool({
   annotations: READ_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
-    await assertIssueAllowed(context, input.issueKey);
     const transitions = (await context.jira.getTransitions(input.issueKey)).map((t) => ({
       id: t.id,
       name: t.name,

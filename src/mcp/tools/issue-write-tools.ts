@@ -16,7 +16,6 @@ import {
   PROJECT_KEY_INPUT,
 } from './common-schemas.js';
 import { oneLine } from './format.js';
-import { assertIssueAllowed } from './issue-guard.js';
 import { defineTool, ToolUsageError, type JiraTool } from './tool-definition.js';
 
 const SUMMARY_INPUT = z
@@ -73,7 +72,6 @@ const createIssue = defineTool({
   annotations: ADDING_ANNOTATIONS,
   async run(input, context) {
     context.projects.assertProject(input.projectKey);
-    if (input.parentKey !== undefined) await assertIssueAllowed(context, input.parentKey);
     const created = await context.jira.createIssue({
       projectKey: input.projectKey,
       issueType: input.issueType,
@@ -126,7 +124,6 @@ const updateIssue = defineTool({
         'Nothing to change: give at least one of summary, description, priority or labels.',
       );
     }
-    await assertIssueAllowed(context, issueKey);
     await context.jira.updateIssue(issueKey, {
       ...(changes.summary === undefined ? {} : { summary: changes.summary }),
       ...(changes.description === undefined
@@ -162,7 +159,6 @@ const addComment = defineTool({
   annotations: ADDING_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
-    await assertIssueAllowed(context, input.issueKey);
     const comment = await context.jira.addComment(input.issueKey, markdownToAdf(input.body));
     return {
       markdown: `Added comment ${comment.id} to ${input.issueKey}.`,

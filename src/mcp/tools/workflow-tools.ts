@@ -14,7 +14,6 @@ import {
   NAME_OR_ID_INPUT,
   OVERWRITING_ANNOTATIONS,
 } from './common-schemas.js';
-import { assertIssueAllowed } from './issue-guard.js';
 import { defineTool, ToolUsageError, type JiraTool } from './tool-definition.js';
 import { DURATION_PATTERN, parseDuration } from './worklog-duration.js';
 
@@ -44,7 +43,6 @@ const transitionIssue = defineTool({
   },
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
-    await assertIssueAllowed(context, input.issueKey);
     const available = await context.jira.getTransitions(input.issueKey);
     const wanted = input.transition.toLowerCase();
     const chosen =
@@ -91,7 +89,6 @@ const assignIssue = defineTool({
   annotations: OVERWRITING_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
-    await assertIssueAllowed(context, input.issueKey);
     await context.jira.assignIssue(input.issueKey, input.accountId);
     return {
       markdown:
@@ -136,7 +133,6 @@ const addWorklog = defineTool({
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
     const timeSpentSeconds = parseDuration(input.timeSpent);
-    await assertIssueAllowed(context, input.issueKey);
     const worklog = await context.jira.addWorklog(input.issueKey, {
       timeSpentSeconds,
       ...(input.started === undefined ? {} : { started: input.started }),
@@ -197,8 +193,6 @@ const linkIssues = defineTool({
     if (input.issueKey === input.targetIssueKey) {
       throw new ToolUsageError('invalid_arguments', 'An issue cannot be linked to itself.');
     }
-    await assertIssueAllowed(context, input.issueKey);
-    await assertIssueAllowed(context, input.targetIssueKey);
     const types = await context.jira.listIssueLinkTypes();
     const resolved = resolveLinkType(types, input.linkType);
     if (resolved === undefined) {

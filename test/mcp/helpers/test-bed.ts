@@ -67,6 +67,8 @@ export interface TestBedOptions {
   env?: Record<string, string>;
   /** Replaces the in-process verifier (e.g. introspection against a dead endpoint). */
   verifier?: (config: Config) => TokenVerifier;
+  /** Receives the endpoint's structured log lines (default: dropped). */
+  log?: (line: object) => void;
 }
 
 export async function startMcpTestBed(options: TestBedOptions = {}): Promise<McpTestBed> {
@@ -96,7 +98,14 @@ export async function startMcpTestBed(options: TestBedOptions = {}): Promise<Mcp
     options.verifier?.(config) ??
     createInProcessTokenVerifier({ storage, clock, resource: config.resource });
   const app = new Hono();
-  registerMcpRoutes(app, { config, verifier, jira, audit, clock, log: () => undefined });
+  registerMcpRoutes(app, {
+    config,
+    verifier,
+    jira,
+    audit,
+    clock,
+    log: options.log ?? (() => undefined),
+  });
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
     (resolve) => {
       const server = serve(
