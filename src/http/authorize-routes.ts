@@ -20,6 +20,7 @@ import type { UserRecord } from '../storage/ports.js';
 import { parseOwnQuery, readPageForm } from './body.js';
 import type { CookieJar } from './cookies.js';
 import { renderConsentPage, renderErrorPage, renderLoginPage } from './pages/index.js';
+import { startSignedInSession } from './sign-in-session.js';
 import type { LoginPageInput } from './pages/index.js';
 import type { GatewayApp, GatewayEnv } from './types.js';
 
@@ -354,23 +355,7 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
       });
     }
     await deps.throttle.recordSuccess(throttle.attempt);
-    const sessionId = randomToken();
-    const now = ctx.clock.now();
-    await ctx.storage.sessions.create({
-      idHash: hashSecret(sessionId),
-      userId: user.id,
-      createdAt: now,
-      expiresAt: now + deps.sessionSeconds * 1000,
-    });
-    cookies.set(c, 'session', sessionId, deps.sessionSeconds);
-    await ctx.audit.record({
-      type: AUDIT_EVENT.loginSucceeded,
-      outcome: 'success',
-      userId: user.id,
-      username: user.username,
-      clientId: request.client.clientId,
-      ...origin,
-    });
+    await startSignedInSession(c, deps, user, { clientId: request.client.clientId, ...origin });
     return c.redirect(`${OAUTH_PATHS.authorize}?${rawRequest}`, 303);
   });
 

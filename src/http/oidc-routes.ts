@@ -34,6 +34,7 @@ import { parseOwnQuery } from './body.js';
 import type { CookieJar } from './cookies.js';
 import type { Logger } from './logger.js';
 import { renderErrorPage } from './pages/index.js';
+import { startSignedInSession } from './sign-in-session.js';
 import type { GatewayApp, GatewayEnv } from './types.js';
 
 export const OIDC_PATHS = {
@@ -289,23 +290,7 @@ export function registerOidcRoutes(app: GatewayApp, deps: OidcRouteDeps): void {
           detail: { method: 'oidc', issuer: claims.iss },
         });
       }
-      const sessionId = randomToken();
-      const now = ctx.clock.now();
-      await ctx.storage.sessions.create({
-        idHash: hashSecret(sessionId),
-        userId: user.id,
-        createdAt: now,
-        expiresAt: now + deps.sessionSeconds * 1000,
-      });
-      cookies.set(c, 'session', sessionId, deps.sessionSeconds);
-      await ctx.audit.record({
-        type: AUDIT_EVENT.loginSucceeded,
-        outcome: 'success',
-        userId: user.id,
-        username: user.username,
-        ...origin,
-        detail: { method: 'oidc' },
-      });
+      await startSignedInSession(c, deps, user, { ...origin, detail: { method: 'oidc' } });
       c.header('Cache-Control', 'no-store');
       return c.redirect(`${OAUTH_PATHS.authorize}?${login.request}`, 303);
     } catch (error) {

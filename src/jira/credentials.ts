@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
+import { EncryptedSecretStore } from '../crypto/encrypted-secret-store.js';
 import type { SecretCipher } from '../crypto/secret-cipher.js';
 import type { SecretRepository } from '../storage/ports.js';
 import { JIRA_ERROR, JiraError } from './errors.js';
@@ -96,26 +97,22 @@ export function staticCredentialsProvider(
  * @see RFC 7617 §2
  */
 export class JiraCredentialStore {
-  readonly #secrets: SecretRepository;
-  readonly #cipher: SecretCipher;
-  readonly #clock: Clock;
+  readonly #store: EncryptedSecretStore;
 
   constructor(secrets: SecretRepository, cipher: SecretCipher, clock: Clock) {
-    this.#secrets = secrets;
-    this.#cipher = cipher;
-    this.#clock = clock;
+    this.#store = new EncryptedSecretStore(
+      secrets,
+      cipher,
+      clock,
+      JIRA_CREDENTIALS_RECORD,
+      JIRA_CREDENTIALS_CONTEXT,
+    );
   }
 
   /** Validates, encrypts and stores the credential, replacing any previous one. */
   async set(credentials: JiraCredentials): Promise<void> {
     const valid = parseJiraCredentials(credentials);
-    const plaintext = new TextEncoder().encode(JSON.stringify(valid));
-    const ciphertext = await this.#cipher.encrypt(plaintext, JIRA_CREDENTIALS_CONTEXT);
-    await this.#secrets.put({
-      name: JIRA_CREDENTIALS_RECORD,
-      ciphertext,
-      updatedAt: this.#clock.now(),
-    });
+    await this.#store.set(JSON.stringify(valid));
   }
 
   /**
@@ -124,12 +121,11 @@ export class JiraCredentialStore {
    * and throws a plain Error, never the plaintext.
    */
   async get(): Promise<JiraCredentials | undefined> {
-    const record = await this.#secrets.get(JIRA_CREDENTIALS_RECORD);
-    if (record === undefined) return undefined;
-    const plaintext = await this.#cipher.decrypt(record.ciphertext, JIRA_CREDENTIALS_CONTEXT);
+    const plaintext = await this.#store.get();
+    if (plaintext === undefined) return undefined;
     let json: unknown;
     try {
-      json = JSON.parse(new TextDecoder().decode(plaintext));
+      json = JSON.parse(plaintext);
     } catch {
       throw new Error('The stored Jira credential is corrupt (not JSON).');
     }
@@ -140,7 +136,7 @@ export class JiraCredentialStore {
 
   /** Deletes the stored credential; false when there was none. */
   clear(): Promise<boolean> {
-    return this.#secrets.delete(JIRA_CREDENTIALS_RECORD);
+    return this.#store.clear();
   }
 }
 

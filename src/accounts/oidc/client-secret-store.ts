@@ -5,6 +5,7 @@
  * `oidc set-client-secret`, read by the relying party on first use.
  */
 import type { Clock } from '../../clock.js';
+import { EncryptedSecretStore } from '../../crypto/encrypted-secret-store.js';
 import type { SecretCipher } from '../../crypto/secret-cipher.js';
 import type { SecretRepository } from '../../storage/ports.js';
 
@@ -20,48 +21,22 @@ export const OIDC_CLIENT_SECRET_CONTEXT: Readonly<Record<string, string>> = Obje
 export const MAX_CLIENT_SECRET_LENGTH = 4096;
 
 /**
- * Stores and reads the encrypted client secret.
+ * Stores and reads the encrypted client secret (`get` and `clear` as in
+ * {@link EncryptedSecretStore}).
  * @see OpenID Connect Core 1.0 §9 (client_secret_basic)
  */
-export class OidcClientSecretStore {
-  readonly #secrets: SecretRepository;
-  readonly #cipher: SecretCipher;
-  readonly #clock: Clock;
-
+export class OidcClientSecretStore extends EncryptedSecretStore {
   constructor(secrets: SecretRepository, cipher: SecretCipher, clock: Clock) {
-    this.#secrets = secrets;
-    this.#cipher = cipher;
-    this.#clock = clock;
+    super(secrets, cipher, clock, OIDC_CLIENT_SECRET_RECORD, OIDC_CLIENT_SECRET_CONTEXT);
   }
 
   /** Encrypts and stores `secret`, replacing any previous one. Throws RangeError for an empty or oversized one. */
-  async set(secret: string): Promise<void> {
+  override async set(secret: string): Promise<void> {
     if (secret === '' || secret.length > MAX_CLIENT_SECRET_LENGTH || /[\r\n]/.test(secret)) {
       throw new RangeError(
         `the client secret must be 1 to ${String(MAX_CLIENT_SECRET_LENGTH)} characters on one line`,
       );
     }
-    const ciphertext = await this.#cipher.encrypt(
-      new TextEncoder().encode(secret),
-      OIDC_CLIENT_SECRET_CONTEXT,
-    );
-    await this.#secrets.put({
-      name: OIDC_CLIENT_SECRET_RECORD,
-      ciphertext,
-      updatedAt: this.#clock.now(),
-    });
-  }
-
-  /** The stored secret, or undefined when none is stored. A blob that does not decrypt throws. */
-  async get(): Promise<string | undefined> {
-    const record = await this.#secrets.get(OIDC_CLIENT_SECRET_RECORD);
-    if (record === undefined) return undefined;
-    const plaintext = await this.#cipher.decrypt(record.ciphertext, OIDC_CLIENT_SECRET_CONTEXT);
-    return new TextDecoder().decode(plaintext);
-  }
-
-  /** Deletes the stored secret; false when there was none. */
-  clear(): Promise<boolean> {
-    return this.#secrets.delete(OIDC_CLIENT_SECRET_RECORD);
+    await super.set(secret);
   }
 }

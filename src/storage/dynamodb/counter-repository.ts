@@ -15,6 +15,76 @@ const MAX_ROUNDS = 100;
 const counterItem = z.object({ count: z.number().int(), expiresAt: z.number().int() });
 
 /**
+ * `ADD 1` only while the window is open (and, given a `limit`, below it).
+ * Returns the window after the add, or undefined when the condition failed.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
+ */
+async function addOneToOpenWindow(
+  table: DynamoDbTable,
+  key: string,
+  now: number,
+  limit?: number,
+): Promise<{ count: number; expiresAt: number } | undefined> {
+  const belowLimit = limit === undefined ? '' : ' AND #count < :limit';
+  try {
+    const result = await table.doc.send(
+      new UpdateCommand({
+        TableName: table.name,
+        Key: KEYS.counter(key),
+        UpdateExpression: 'ADD #count :one',
+        ConditionExpression: `attribute_exists(pk) AND #expiresAt > :now${belowLimit}`,
+        ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues:
+          limit === undefined
+            ? { ':one': 1, ':now': now }
+            : { ':one': 1, ':now': now, ':limit': limit },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return counterItem.parse(result.Attributes);
+  } catch (error) {
+    if (!isConditionFailure(error)) {
+      throw error;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Starts a new window at 1 only if the window is missing or ended; false
+ * when the condition failed (a concurrent caller got there first).
+ */
+async function startWindow(
+  table: DynamoDbTable,
+  key: string,
+  now: number,
+  expiresAt: number,
+): Promise<boolean> {
+  try {
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.name,
+        Item: {
+          ...KEYS.counter(key),
+          [TTL_ATTRIBUTE]: ttlSeconds(expiresAt),
+          count: 1,
+          expiresAt,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now',
+        ExpressionAttributeNames: { '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) {
+      throw error;
+    }
+    return false;
+  }
+}
+
+/**
  * Fixed-window counters for rate limits and login throttling. The window
  * starts at the first increment and ends at the `expiresAt` given then; an
  * increment at or after that end starts a new window at 1.
@@ -35,46 +105,13 @@ export class DynamoDbCounterRepository implements CounterRepository {
    * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html#WorkingWithItems.AtomicCounters
    */
   async increment(key: string, now: number, expiresAt: number): Promise<number> {
-    const { doc, name } = this.#table;
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      try {
-        const result = await doc.send(
-          new UpdateCommand({
-            TableName: name,
-            Key: KEYS.counter(key),
-            UpdateExpression: 'ADD #count :one',
-            ConditionExpression: 'attribute_exists(pk) AND #expiresAt > :now',
-            ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':one': 1, ':now': now },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return counterItem.parse(result.Attributes).count;
-      } catch (error) {
-        if (!isConditionFailure(error)) {
-          throw error;
-        }
+      const added = await addOneToOpenWindow(this.#table, key, now);
+      if (added !== undefined) {
+        return added.count;
       }
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: name,
-            Item: {
-              ...KEYS.counter(key),
-              [TTL_ATTRIBUTE]: ttlSeconds(expiresAt),
-              count: 1,
-              expiresAt,
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now',
-            ExpressionAttributeNames: { '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':now': now },
-          }),
-        );
+      if (await startWindow(this.#table, key, now, expiresAt)) {
         return 1;
-      } catch (error) {
-        if (!isConditionFailure(error)) {
-          throw error;
-        }
       }
     }
     throw new Error('counter increment kept losing races; giving up');
@@ -98,46 +135,13 @@ export class DynamoDbCounterRepository implements CounterRepository {
     if (!Number.isSafeInteger(limit) || limit < 1) {
       throw new RangeError('limit must be a positive integer');
     }
-    const { doc, name } = this.#table;
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      try {
-        const result = await doc.send(
-          new UpdateCommand({
-            TableName: name,
-            Key: KEYS.counter(key),
-            UpdateExpression: 'ADD #count :one',
-            ConditionExpression: 'attribute_exists(pk) AND #expiresAt > :now AND #count < :limit',
-            ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':one': 1, ':now': now, ':limit': limit },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return { reserved: true, ...counterItem.parse(result.Attributes) };
-      } catch (error) {
-        if (!isConditionFailure(error)) {
-          throw error;
-        }
+      const added = await addOneToOpenWindow(this.#table, key, now, limit);
+      if (added !== undefined) {
+        return { reserved: true, ...added };
       }
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: name,
-            Item: {
-              ...KEYS.counter(key),
-              [TTL_ATTRIBUTE]: ttlSeconds(expiresAt),
-              count: 1,
-              expiresAt,
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now',
-            ExpressionAttributeNames: { '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':now': now },
-          }),
-        );
+      if (await startWindow(this.#table, key, now, expiresAt)) {
         return { reserved: true, count: 1, expiresAt };
-      } catch (error) {
-        if (!isConditionFailure(error)) {
-          throw error;
-        }
       }
       const item = await getItem(this.#table, KEYS.counter(key));
       if (item !== undefined) {
