@@ -5,70 +5,23 @@
  * 127.0.0.1, on a real SQLite file.
  */
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AUDIT_EVENT } from '../../../src/audit/audit-events.js';
 import { MAX_OIDC_STARTS_PER_ADDRESS } from '../../../src/http/oidc-routes.js';
 import { PageAgent } from '../../helpers/browser.js';
-import { createTestGateway, TEST_ISSUER, type TestGateway } from '../../helpers/gateway.js';
-import {
-  authorizeUrl,
-  LOOPBACK_REDIRECT,
-  newPkce,
-  registerClient,
-} from '../../helpers/oauth-client.js';
-import {
-  startScriptedOpenIdProvider,
-  type ScriptedOpenIdProvider,
-} from '../../helpers/scripted-openid-provider.js';
+import { TEST_ISSUER, type TestGateway } from '../../helpers/gateway.js';
+import { signInLink, useScriptedOidc } from './oidc-fixture.js';
 
-const CLIENT_SECRET = 'scripted-client-secret-0123456789';
-let op: ScriptedOpenIdProvider;
-let gw: TestGateway | undefined;
+const oidc = useScriptedOidc();
 
-beforeAll(async () => {
-  op = await startScriptedOpenIdProvider();
-});
-afterAll(async () => {
-  await op.close();
-});
-afterEach(async () => {
-  await gw?.close();
-  gw = undefined;
-  op.script = 'good';
-  op.claims = { sub: 'person-1', email: 'pat@acme.example', email_verified: true, name: 'Pat Doe' };
-});
-
-async function gateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  gw = await createTestGateway({
-    OIDC_ISSUER: op.issuer,
-    OIDC_CLIENT_ID: op.clientId,
-    OIDC_CLIENT_SECRET: CLIENT_SECRET,
-    OIDC_PROVIDER_NAME: 'Acme SSO',
-    // Lets each test choose its sender's address with X-Forwarded-For.
-    TRUST_PROXY: '1',
-    ...env,
-  });
-  return gw;
+function gateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  // Lets each test choose its sender's address with X-Forwarded-For.
+  return oidc.gateway({ TRUST_PROXY: '1', ...env });
 }
 
 /** The "Sign in with Acme SSO" link of a valid authorization request (a path with query). */
 async function startLink(g: TestGateway): Promise<string> {
-  const { client_id } = await registerClient(g);
-  const authorize = authorizeUrl({
-    client_id,
-    redirect_uri: LOOPBACK_REDIRECT,
-    response_type: 'code',
-    code_challenge: newPkce().challenge,
-    code_challenge_method: 'S256',
-    state: 'client-state',
-  });
-  const page = await new PageAgent(g.fetch, TEST_ISSUER).get(authorize);
-  expect(page.status).toBe(200);
-  const href = /<a class="button primary" href="([^"]+)">Sign in with Acme SSO<\/a>/.exec(
-    await page.text(),
-  )?.[1];
-  expect(href).toBeDefined();
-  return (href ?? '').replace(/&amp;/g, '&');
+  return (await signInLink(g)).link;
 }
 
 function from(g: TestGateway, ip: string, path: string): Promise<Response> {
@@ -187,28 +140,28 @@ describe('OpenID Connect sign-in: only a verified e-mail counts (OpenID Connect 
   it('refuses an e-mail without email_verified under the domain rule', async () => {
     const g = await gateway({ OIDC_ALLOWED_EMAIL_DOMAINS: 'acme.example' });
     for (const email_verified of [undefined, 'yes', 1]) {
-      op.claims = { sub: 'p', email: 'pat@acme.example', email_verified };
+      oidc.op.claims = { sub: 'p', email: 'pat@acme.example', email_verified };
       const response = await signIn(g);
       expect(response.status).toBe(403);
       expect(await response.text()).toContain('<h1>Access not allowed</h1>');
     }
-    expect(await g.storage.users.getByIdentity({ issuer: op.issuer, subject: 'p' })).toBe(
+    expect(await g.storage.users.getByIdentity({ issuer: oidc.op.issuer, subject: 'p' })).toBe(
       undefined,
     );
     // Entra ID's optional claim stands in only when email_verified is absent.
-    op.claims = { sub: 'p', email: 'pat@acme.example', email_verified: false, xms_edov: true };
+    oidc.op.claims = { sub: 'p', email: 'pat@acme.example', email_verified: false, xms_edov: true };
     expect((await signIn(g)).status).toBe(403);
-    op.claims = { sub: 'p', email: 'pat@acme.example', email_verified: true };
+    oidc.op.claims = { sub: 'p', email: 'pat@acme.example', email_verified: true };
     expect((await signIn(g)).status).toBe(303);
-    op.claims = { sub: 'entra', email: 'lee@acme.example', xms_edov: true };
+    oidc.op.claims = { sub: 'entra', email: 'lee@acme.example', xms_edov: true };
     expect((await signIn(g)).status).toBe(303);
   });
 
   it('never takes the username or stored e-mail from an unverified e-mail', async () => {
     const g = await gateway();
-    op.claims = { sub: 'mallory', email: 'ceo@acme.example', preferred_username: 'Mallory' };
+    oidc.op.claims = { sub: 'mallory', email: 'ceo@acme.example', preferred_username: 'Mallory' };
     expect((await signIn(g)).status).toBe(303);
-    op.claims = { sub: 'Sub-42', email: 'cfo@acme.example', email_verified: false };
+    oidc.op.claims = { sub: 'Sub-42', email: 'cfo@acme.example', email_verified: false };
     expect((await signIn(g)).status).toBe(303);
     const users = await g.storage.users.list();
     const mallory = users.find((u) => u.identity?.subject === 'mallory');
@@ -223,15 +176,18 @@ describe('OpenID Connect sign-in: only a verified e-mail counts (OpenID Connect 
     const g = await gateway();
     const link = await startLink(g);
     for (let i = 1; i <= 20; i++) {
-      op.claims = {
+      oidc.op.claims = {
         sub: `squatter-${String(i)}`,
         preferred_username: i === 1 ? 'pat' : `pat-${String(i)}`,
       };
       expect((await signIn(g, link)).status).toBe(303);
     }
-    op.claims = { sub: 'pat-real', preferred_username: 'pat' };
+    oidc.op.claims = { sub: 'pat-real', preferred_username: 'pat' };
     expect((await signIn(g, link)).status).toBe(303);
-    const pat = await g.storage.users.getByIdentity({ issuer: op.issuer, subject: 'pat-real' });
+    const pat = await g.storage.users.getByIdentity({
+      issuer: oidc.op.issuer,
+      subject: 'pat-real',
+    });
     expect(pat?.username).toMatch(/^oidc-[0-9a-f]{24}$/);
   });
 });

@@ -4,7 +4,7 @@
  * MCP client's code), and every failure as a page with a reference.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AUDIT_EVENT } from '../../../src/audit/audit-events.js';
 import { PageAgent } from '../../helpers/browser.js';
 import { createTestGateway, TEST_ISSUER, type TestGateway } from '../../helpers/gateway.js';
@@ -15,40 +15,11 @@ import {
   newPkce,
   registerClient,
 } from '../../helpers/oauth-client.js';
-import {
-  startScriptedOpenIdProvider,
-  type ScriptedOpenIdProvider,
-} from '../../helpers/scripted-openid-provider.js';
+import { startScriptedOpenIdProvider } from '../../helpers/scripted-openid-provider.js';
+import { CLIENT_SECRET, signInLink, useScriptedOidc } from './oidc-fixture.js';
 
-const CLIENT_SECRET = 'scripted-client-secret-0123456789';
-let op: ScriptedOpenIdProvider;
-let gw: TestGateway | undefined;
-
-beforeAll(async () => {
-  op = await startScriptedOpenIdProvider();
-});
-afterAll(async () => {
-  await op.close();
-});
-afterEach(async () => {
-  await gw?.close();
-  gw = undefined;
-  op.script = 'good';
-  op.claims = { sub: 'person-1', email: 'pat@acme.example', email_verified: true, name: 'Pat Doe' };
-  op.tokenRequests.length = 0;
-  op.authorizeRequests.length = 0;
-});
-
-async function gateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  gw = await createTestGateway({
-    OIDC_ISSUER: op.issuer,
-    OIDC_CLIENT_ID: op.clientId,
-    OIDC_CLIENT_SECRET: CLIENT_SECRET,
-    OIDC_PROVIDER_NAME: 'Acme SSO',
-    ...env,
-  });
-  return gw;
-}
+const oidc = useScriptedOidc();
+const gateway = oidc.gateway;
 
 function unescape(value: string): string {
   return value.replace(/&amp;/g, '&').replace(/&quot;/g, '"');
@@ -67,31 +38,15 @@ async function startSignIn(
   g: TestGateway,
   agent = new PageAgent(g.fetch, TEST_ISSUER),
 ): Promise<Started> {
-  const { client_id } = await registerClient(g);
-  const pkce = newPkce();
-  const authorize = authorizeUrl({
-    client_id,
-    redirect_uri: LOOPBACK_REDIRECT,
-    response_type: 'code',
-    code_challenge: pkce.challenge,
-    code_challenge_method: 'S256',
-    state: 'client-state',
-  });
-  const page = await agent.get(authorize);
-  expect(page.status).toBe(200);
-  const html = await page.text();
-  const href = /<a class="button primary" href="([^"]+)">Sign in with Acme SSO<\/a>/.exec(
-    html,
-  )?.[1];
-  expect(href).toBeDefined();
-  const start = await agent.get(unescape(href ?? ''));
+  const { authorize, challenge, link } = await signInLink(g, agent);
+  const start = await agent.get(link);
   expect(start.status).toBe(303);
   expect(start.headers.get('cache-control')).toBe('no-store');
   return {
     agent,
     authorize,
     provider: new URL(start.headers.get('location') ?? ''),
-    challenge: pkce.challenge,
+    challenge,
   };
 }
 
@@ -139,10 +94,10 @@ describe('OpenID Connect sign-in: the relying party (OpenID Connect Core 1.0 §3
   it('sends PKCE S256, state and nonce, redeems with the verifier and client secret, and continues to consent and the code', async () => {
     const g = await gateway();
     const { agent, provider, authorize } = await startSignIn(g);
-    expect(provider.origin + provider.pathname).toBe(`${op.issuer}/authorize`);
+    expect(provider.origin + provider.pathname).toBe(`${oidc.op.issuer}/authorize`);
     const sent = provider.searchParams;
     expect(sent.get('response_type')).toBe('code');
-    expect(sent.get('client_id')).toBe(op.clientId);
+    expect(sent.get('client_id')).toBe(oidc.op.clientId);
     expect(sent.get('redirect_uri')).toBe(`${TEST_ISSUER}/login/oidc/callback`);
     expect(sent.get('scope')).toBe('openid email profile');
     expect(sent.get('code_challenge_method')).toBe('S256');
@@ -154,7 +109,7 @@ describe('OpenID Connect sign-in: the relying party (OpenID Connect Core 1.0 §3
     expect(back.status).toBe(303);
     expect(back.headers.get('location')).toBe(authorize.slice(TEST_ISSUER.length));
 
-    const [token] = op.tokenRequests;
+    const [token] = oidc.op.tokenRequests;
     const verifier = token?.form.get('code_verifier') ?? '';
     expect(createHash('sha256').update(verifier).digest('base64url')).toBe(
       sent.get('code_challenge'),
@@ -165,7 +120,7 @@ describe('OpenID Connect sign-in: the relying party (OpenID Connect Core 1.0 §3
       .toString('utf8')
       .split(':')
       .map(decodeURIComponent);
-    expect(basic).toStrictEqual([op.clientId, CLIENT_SECRET]);
+    expect(basic).toStrictEqual([oidc.op.clientId, CLIENT_SECRET]);
 
     const consent = await agent.get(back.headers.get('location') ?? '');
     expect(await consent.clone().text()).toContain('pat@acme.example');
@@ -174,7 +129,10 @@ describe('OpenID Connect sign-in: the relying party (OpenID Connect Core 1.0 §3
     expect(redirect.searchParams.get('code')).toMatch(/\S{20,}/);
     expect(redirect.searchParams.get('state')).toBe('client-state');
 
-    const user = await g.storage.users.getByIdentity({ issuer: op.issuer, subject: 'person-1' });
+    const user = await g.storage.users.getByIdentity({
+      issuer: oidc.op.issuer,
+      subject: 'person-1',
+    });
     expect(user).toMatchObject({
       username: 'pat@acme.example',
       email: 'pat@acme.example',
@@ -193,7 +151,7 @@ describe('OpenID Connect sign-in: the relying party (OpenID Connect Core 1.0 §3
       const { agent, provider } = await startSignIn(g);
       expect((await agent.get(await providerAnswer(provider))).status).toBe(303);
     }
-    op.claims = { ...op.claims, sub: 'person-2' };
+    oidc.op.claims = { ...oidc.op.claims, sub: 'person-2' };
     const { agent, provider } = await startSignIn(g);
     expect((await agent.get(await providerAnswer(provider))).status).toBe(303);
     const names = (await g.storage.users.list()).map((u) => u.username).sort();
@@ -218,7 +176,7 @@ describe('OpenID Connect sign-in: every failure is a page with a reference', () 
     const callback = new URL(`${TEST_ISSUER}/login/oidc/callback`);
     callback.searchParams.set('error', 'access_denied');
     callback.searchParams.set('state', provider.searchParams.get('state') ?? '');
-    callback.searchParams.set('iss', op.issuer);
+    callback.searchParams.set('iss', oidc.op.issuer);
     await expectFailurePage(
       await agent.get(callback.href),
       403,
@@ -226,7 +184,7 @@ describe('OpenID Connect sign-in: every failure is a page with a reference', () 
       'provider_error',
       g,
     );
-    expect(op.tokenRequests).toHaveLength(0);
+    expect(oidc.op.tokenRequests).toHaveLength(0);
   });
 
   it('answers 400 for a state that is not the one this browser sent, and redeems nothing', async () => {
@@ -241,7 +199,7 @@ describe('OpenID Connect sign-in: every failure is a page with a reference', () 
       'state_mismatch',
       g,
     );
-    expect(op.tokenRequests).toHaveLength(0);
+    expect(oidc.op.tokenRequests).toHaveLength(0);
   });
 
   it('answers 400 to a replayed callback, with or without the old cookie, and redeems the code once', async () => {
@@ -263,7 +221,7 @@ describe('OpenID Connect sign-in: every failure is a page with a reference', () 
       headers: { cookie: `__Host-jmg_oidc=${cookie}` },
     });
     await expectFailurePage(replay, 400, 'Sign-in expired', 'no_sign_in_in_flight', g, 2);
-    expect(op.tokenRequests).toHaveLength(1);
+    expect(oidc.op.tokenRequests).toHaveLength(1);
   });
 
   it('answers 400 for a callback from a browser that never started a sign-in', async () => {
@@ -301,7 +259,7 @@ describe('OpenID Connect sign-in: every failure is a page with a reference', () 
     ['token-error', 'invalid_response'],
   ] as const)('answers 502 for an ID token answer scripted as %s (%s)', async (script, reason) => {
     const g = await gateway();
-    op.script = script;
+    oidc.op.script = script;
     const { agent, provider } = await startSignIn(g);
     await expectFailurePage(
       await agent.get(await providerAnswer(provider)),
@@ -311,7 +269,7 @@ describe('OpenID Connect sign-in: every failure is a page with a reference', () 
       g,
     );
     expect(
-      await g.storage.users.getByIdentity({ issuer: op.issuer, subject: 'person-1' }),
+      await g.storage.users.getByIdentity({ issuer: oidc.op.issuer, subject: 'person-1' }),
     ).toBeUndefined();
   });
 
@@ -319,7 +277,7 @@ describe('OpenID Connect sign-in: every failure is a page with a reference', () 
     'answers 502 for an ID token that is %s',
     async (script) => {
       const g = await gateway();
-      op.script = script;
+      oidc.op.script = script;
       const { agent, provider } = await startSignIn(g);
       const response = await agent.get(await providerAnswer(provider));
       await expectFailurePage(response, 502, 'Sign-in refused', 'token_time', g);
@@ -338,12 +296,12 @@ describe('OpenID Connect sign-in: every failure is a page with a reference', () 
       'wrong_issuer',
       g,
     );
-    expect(op.tokenRequests).toHaveLength(0);
+    expect(oidc.op.tokenRequests).toHaveLength(0);
   });
 
   it('answers 503 when the token endpoint fails with a 500', async () => {
     const g = await gateway();
-    op.script = 'token-500';
+    oidc.op.script = 'token-500';
     const { agent, provider } = await startSignIn(g);
     const response = await agent.get(await providerAnswer(provider));
     await expectFailurePage(response, 503, 'Sign-in unavailable', 'provider_unreachable', g);
@@ -356,7 +314,7 @@ describe('OpenID Connect sign-in: every failure is a page with a reference', () 
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('<h1>Invalid request</h1>');
     expect(response.headers.get('set-cookie')).toBeNull();
-    expect(op.authorizeRequests).toHaveLength(0);
+    expect(oidc.op.authorizeRequests).toHaveLength(0);
   });
 
   it('answers 400 to a start link whose request holds a raw CR, LF or NUL, and stores nothing', async () => {
@@ -371,7 +329,7 @@ describe('OpenID Connect sign-in: every failure is a page with a reference', () 
       expect(await response.text()).toContain('<h1>Invalid request</h1>');
       expect(response.headers.get('set-cookie')).toBeNull();
     }
-    expect(op.authorizeRequests).toHaveLength(0);
+    expect(oidc.op.authorizeRequests).toHaveLength(0);
   });
 
   it('still serves the login page when the provider is unreachable, and explains at the start with 503', async () => {
@@ -401,12 +359,12 @@ describe('OpenID Connect sign-in: who may sign in', () => {
   it('refuses an e-mail outside OIDC_ALLOWED_EMAIL_DOMAINS (whole domain, not a suffix) and admits one inside', async () => {
     const g = await gateway({ OIDC_ALLOWED_EMAIL_DOMAINS: 'acme.example' });
     for (const email of ['pat@evil-acme.example', 'pat@sub.acme.example', 'pat@other.example']) {
-      op.claims = { ...op.claims, email };
+      oidc.op.claims = { ...oidc.op.claims, email };
       const { agent, provider } = await startSignIn(g);
       const response = await agent.get(await providerAnswer(provider));
       await expectFailurePage(response, 403, 'Access not allowed', 'email_domain_not_allowed', g);
     }
-    op.claims = { ...op.claims, email: 'Pat@ACME.example' };
+    oidc.op.claims = { ...oidc.op.claims, email: 'Pat@ACME.example' };
     const { agent, provider } = await startSignIn(g);
     expect((await agent.get(await providerAnswer(provider))).status).toBe(303);
     expect((await g.storage.users.list()).map((u) => u.username)).toContain('pat@acme.example');
@@ -418,7 +376,7 @@ describe('OpenID Connect sign-in: who may sign in', () => {
       { sub: 'p', email: 'pat@acme.example', email_verified: false },
       { sub: 'p' },
     ]) {
-      op.claims = claims;
+      oidc.op.claims = claims;
       const { agent, provider } = await startSignIn(g);
       const response = await agent.get(await providerAnswer(provider));
       await expectFailurePage(response, 403, 'Access not allowed', 'email_domain_not_allowed', g);
@@ -431,13 +389,13 @@ describe('OpenID Connect sign-in: who may sign in', () => {
       OIDC_ALLOWED_GROUPS: 'jira-users,admins',
     });
     for (const groups of [undefined, [], ['sales'], 'sales', ['Jira-Users']]) {
-      op.claims = { sub: 'p', email: 'pat@acme.example', 'cognito:groups': groups };
+      oidc.op.claims = { sub: 'p', email: 'pat@acme.example', 'cognito:groups': groups };
       const { agent, provider } = await startSignIn(g);
       const response = await agent.get(await providerAnswer(provider));
       await expectFailurePage(response, 403, 'Access not allowed', 'group_not_allowed', g);
     }
     for (const groups of [['sales', 'jira-users'], 'admins']) {
-      op.claims = { sub: 'p', email: 'pat@acme.example', 'cognito:groups': groups };
+      oidc.op.claims = { sub: 'p', email: 'pat@acme.example', 'cognito:groups': groups };
       const { agent, provider } = await startSignIn(g);
       expect((await agent.get(await providerAnswer(provider))).status).toBe(303);
     }
@@ -491,9 +449,7 @@ describe('OpenID Connect sign-in: the login page and LOCAL_LOGIN', () => {
     const both = await loginPage(await gateway({ LOCAL_LOGIN: 'true' }));
     expect(both).toContain('Sign in with Acme SSO</a>');
     expect(both).toContain('type="password"');
-    await gw?.close();
-    gw = await createTestGateway();
-    const local = await loginPage(gw);
+    const local = await loginPage(oidc.track(await createTestGateway()));
     expect(local).not.toContain('Sign in with');
     expect(local).toContain('type="password"');
   });
