@@ -4,10 +4,14 @@
  * `certificateArn`, `settings` (JSON object of extra non-secret settings),
  * `rateLimit` and `burstLimit`, `cognitoDomainPrefix` (with
  * `cognitoProviderName`, `cognitoAllowedGroups`: a Cognito user pool as
- * the OpenID provider; docs/identity.md). Synth makes no AWS call: the account and
+ * the OpenID provider; docs/identity.md), `jiraAuth` (`service`,
+ * `atlassian-oauth`, `personal-token`) with `jiraBaseUrl` and
+ * `atlassianClientId`, `atlassianAuthUrl`, `atlassianApiUrl` (per-person
+ * Jira; docs/deploy-aws.md). Synth makes no AWS call: the account and
  * region stay unresolved unless the CLI supplies them.
  */
 import { App } from 'aws-cdk-lib';
+import type { JiraAuthMode } from '../src/jira/person/personal-jira.js';
 import { GatewayStack, type GatewayStackProps } from './gateway-stack.js';
 import { parseExtraSettings } from './settings.js';
 
@@ -38,6 +42,16 @@ if ((domainName === undefined) !== (certificateArn === undefined)) {
 const cognitoDomainPrefix = optionalString('cognitoDomainPrefix');
 const rateLimit = optionalNumber('rateLimit');
 const burstLimit = optionalNumber('burstLimit');
+const JIRA_AUTH_MODES: readonly JiraAuthMode[] = ['service', 'atlassian-oauth', 'personal-token'];
+const jiraAuthContext = optionalString('jiraAuth');
+const jiraAuth = JIRA_AUTH_MODES.find((mode) => mode === jiraAuthContext);
+if (jiraAuthContext !== undefined && jiraAuth === undefined) {
+  throw new Error(`context "jiraAuth" must be one of ${JIRA_AUTH_MODES.join(', ')}`);
+}
+const jiraBaseUrl = optionalString('jiraBaseUrl');
+const atlassianClientId = optionalString('atlassianClientId');
+const atlassianAuthUrl = optionalString('atlassianAuthUrl');
+const atlassianApiUrl = optionalString('atlassianApiUrl');
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 
@@ -68,6 +82,19 @@ const props: GatewayStackProps = {
             .split(',')
             .map((g) => g.trim())
             .filter((g) => g !== ''),
+        },
+      }),
+  ...(jiraAuth === undefined ? {} : { jiraAuth }),
+  ...(jiraBaseUrl === undefined ? {} : { jiraBaseUrl }),
+  ...(atlassianClientId === undefined &&
+  atlassianAuthUrl === undefined &&
+  atlassianApiUrl === undefined
+    ? {}
+    : {
+        atlassian: {
+          clientId: atlassianClientId ?? '',
+          ...(atlassianAuthUrl === undefined ? {} : { authUrl: atlassianAuthUrl }),
+          ...(atlassianApiUrl === undefined ? {} : { apiUrl: atlassianApiUrl }),
         },
       }),
   ...(rateLimit === undefined && burstLimit === undefined

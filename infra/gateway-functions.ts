@@ -1,8 +1,8 @@
 /**
  * The two Lambda functions and exactly the permissions each needs: its own
  * log group, its DynamoDB actions on the table (and indexes, if it queries), the table
- * key through DynamoDB only, and (MCP only) Decrypt on the Jira credential
- * key for the credential's encryption context only.
+ * key through DynamoDB only, and on the secrets key only the KMS calls and
+ * encryption-context purposes its JIRA_AUTH mode needs (kms-grants.ts).
  */
 import path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -17,16 +17,27 @@ import {
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { JIRA_CREDENTIALS_CONTEXT } from '../src/jira/credentials.js';
+import type { JiraAuthMode } from '../src/jira/person/personal-jira.js';
+import { kmsGrants, type KmsGrants } from './kms-grants.js';
 import { LAMBDA_ENTRIES, nodejsBundling, REPO_ROOT } from './lambda-bundling.js';
 import type { GatewayFunction } from './routes.js';
-import { MCP_TABLE_ACTIONS, OAUTH_TABLE_ACTIONS, TABLE_KEY_ACTIONS } from './table-actions.js';
+import {
+  MCP_TABLE_ACTIONS,
+  OAUTH_QUERY_INDEXES,
+  OAUTH_TABLE_ACTIONS,
+  TABLE_KEY_ACTIONS,
+} from './table-actions.js';
 
 export interface GatewayFunctionsProps {
   /** The table's ARN; its indexes are `<arn>/index/*`. */
   tableArn: string;
   tableKey: IKey;
+  /** The secrets key (KMS_KEY_ID): the Jira credential, people's Jira tokens, client secrets. */
   credentialKey: IKey;
+  /** JIRA_AUTH of both functions; decides their KMS grants (kms-grants.ts). */
+  jiraAuth: JiraAuthMode;
+  /** Sign-in goes through an OpenID provider that may have a confidential client (not Cognito's public one). */
+  oidcClientSecret: boolean;
   /** Environment of both functions (no secrets: see settings.ts). */
   environment: Readonly<Record<string, string>>;
   logRetention: RetentionDays;
@@ -42,6 +53,9 @@ interface FunctionSpec {
   memorySize: number;
   timeout: Duration;
   tableActions: readonly string[];
+  /** The indexes it may Query (with `dynamodb:Query` among its actions). */
+  queryIndexes: readonly string[];
+  kms: KmsGrants;
   environment: Readonly<Record<string, string>>;
 }
 
@@ -52,6 +66,7 @@ export class GatewayFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayFunctionsProps) {
     super(scope, id);
+    const grants = { jiraAuth: props.jiraAuth, oidcClientSecret: props.oidcClientSecret };
     this.oauth = this.#function(props, {
       fn: 'oauth',
       id: 'OAuth',
@@ -59,6 +74,8 @@ export class GatewayFunctions extends Construct {
       memorySize: 1024,
       timeout: Duration.seconds(10),
       tableActions: OAUTH_TABLE_ACTIONS,
+      queryIndexes: OAUTH_QUERY_INDEXES,
+      kms: kmsGrants('oauth', grants),
       environment: {},
     });
     this.mcp = this.#function(props, {
@@ -69,25 +86,13 @@ export class GatewayFunctions extends Construct {
       // Under the HTTP API's 30 s integration limit, with room for one Jira retry.
       timeout: Duration.seconds(28),
       tableActions: MCP_TABLE_ACTIONS,
+      queryIndexes: [],
+      kms: kmsGrants('mcp', grants),
       environment: {
-        KMS_KEY_ID: props.credentialKey.keyArn,
         JIRA_TIMEOUT_MS: '8000',
         JIRA_MAX_RETRIES: '1',
       },
     });
-    // Only the MCP function reads the Jira credential, and KMS lets it
-    // unwrap nothing but data keys bound to that credential's context.
-    this.mcp.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [props.credentialKey.keyArn],
-        conditions: {
-          StringEquals: {
-            'kms:EncryptionContext:purpose': JIRA_CREDENTIALS_CONTEXT.purpose ?? '',
-          },
-        },
-      }),
-    );
   }
 
   #function(props: GatewayFunctionsProps, spec: FunctionSpec): LambdaFunction {
@@ -102,10 +107,13 @@ export class GatewayFunctions extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [...spec.tableActions],
-        // Indexes are reachable only through Query; without it, the table alone.
-        resources: spec.tableActions.includes('dynamodb:Query')
-          ? [props.tableArn, `${props.tableArn}/index/*`]
-          : [props.tableArn],
+        // Indexes are reachable only through Query: the ones it lists by, else none.
+        resources: [
+          props.tableArn,
+          ...(spec.tableActions.includes('dynamodb:Query')
+            ? spec.queryIndexes.map((index) => `${props.tableArn}/index/${index}`)
+            : []),
+        ],
       }),
     );
     role.addToPrincipalPolicy(
@@ -117,6 +125,27 @@ export class GatewayFunctions extends Construct {
         },
       }),
     );
+    // KMS lets the function unwrap, or have data keys made, only under the
+    // purposes listed: one statement per call, no other key, no other purpose.
+    const kmsStatements: [string, readonly string[]][] = [
+      ['kms:Decrypt', spec.kms.decrypt],
+      ['kms:GenerateDataKey', spec.kms.encrypt],
+    ];
+    for (const [action, purposes] of kmsStatements) {
+      if (purposes.length === 0) continue;
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [action],
+          resources: [props.credentialKey.keyArn],
+          conditions: {
+            StringEquals: {
+              'kms:EncryptionContext:purpose': purposes.length === 1 ? purposes[0] : [...purposes],
+            },
+          },
+        }),
+      );
+    }
+    const usesKey = spec.kms.decrypt.length > 0 || spec.kms.encrypt.length > 0;
     const common = {
       description: spec.description,
       runtime: Runtime.NODEJS_22_X,
@@ -125,7 +154,11 @@ export class GatewayFunctions extends Construct {
       timeout: spec.timeout,
       role,
       logGroup,
-      environment: { ...props.environment, ...spec.environment },
+      environment: {
+        ...props.environment,
+        ...(usesKey ? { KMS_KEY_ID: props.credentialKey.keyArn } : {}),
+        ...spec.environment,
+      },
     };
     const prebuilt = props.code?.[spec.fn];
     if (prebuilt !== undefined) {

@@ -1,7 +1,8 @@
 /**
  * The AWS deployment of the gateway: one HTTP API on one origin, an OAuth
  * function and an MCP function, one DynamoDB table, and two customer-managed
- * KMS keys (the table's, and the Jira credential's).
+ * KMS keys (the table's, and the stored secrets': the Jira credential,
+ * people's Jira tokens, the client secrets).
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
@@ -23,6 +24,7 @@ import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { JiraAuthMode } from '../src/jira/person/personal-jira.js';
 import { TTL_ATTRIBUTE } from '../src/storage/dynamodb/table-schema.js';
 import { CognitoIdentity, type CognitoIdentityProps } from './cognito-identity.js';
 import { GatewayFunctions } from './gateway-functions.js';
@@ -49,8 +51,63 @@ export interface GatewayStackProps extends StackProps {
    * provider instead, pass its OIDC_* settings in `settings`.
    */
   cognito?: Omit<CognitoIdentityProps, 'publicUrl'>;
+  /**
+   * Whose Jira account a tool call uses (JIRA_AUTH): `service` (the shared
+   * credential stored with `jira set-credentials`), `atlassian-oauth` (each
+   * person links their Atlassian account) or `personal-token` (each person
+   * stores their own API token). Default `service`.
+   */
+  jiraAuth?: JiraAuthMode;
+  /**
+   * JIRA_BASE_URL, per-person modes only: the site people's tokens are
+   * checked against (`personal-token`: required) or chosen among the sites a
+   * person grants (`atlassian-oauth`: optional when they grant one). In
+   * `service` mode the site is stored with the credential.
+   */
+  jiraBaseUrl?: string;
+  /**
+   * `atlassian-oauth`: the gateway's OAuth 2.0 (3LO) app at Atlassian
+   * (ATLASSIAN_CLIENT_ID, and the non-default ATLASSIAN_AUTH_URL /
+   * ATLASSIAN_API_URL). Its secret is never a prop: store it with
+   * `atlassian set-client-secret`.
+   */
+  atlassian?: { clientId: string; authUrl?: string; apiUrl?: string };
   /** Prebuilt function code (tests); default: bundled from the entries with local esbuild. */
   code?: Readonly<Record<GatewayFunction, Code>>;
+}
+
+/**
+ * The JIRA_* and ATLASSIAN_* settings of both functions for the Jira props,
+ * refused at synth when they do not fit together (the handlers would refuse
+ * to start; better to know before deploying).
+ * @see https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/
+ */
+export function jiraSettings(props: GatewayStackProps): Record<string, string> {
+  const mode = props.jiraAuth ?? 'service';
+  if (mode === 'service' && props.jiraBaseUrl !== undefined) {
+    throw new Error(
+      'jiraBaseUrl is for jiraAuth atlassian-oauth or personal-token; in service mode the site is stored with `jira set-credentials`',
+    );
+  }
+  if (mode !== 'atlassian-oauth' && props.atlassian !== undefined) {
+    throw new Error('atlassian (the 3LO app) is used only with jiraAuth atlassian-oauth');
+  }
+  if (mode === 'atlassian-oauth' && (props.atlassian?.clientId ?? '') === '') {
+    throw new Error(
+      'jiraAuth atlassian-oauth needs atlassian.clientId (the OAuth 2.0 integration in the Atlassian developer console)',
+    );
+  }
+  if (mode === 'personal-token' && props.jiraBaseUrl === undefined) {
+    throw new Error("jiraAuth personal-token needs jiraBaseUrl (the site people's tokens are for)");
+  }
+  const atlassian = props.atlassian;
+  return {
+    JIRA_AUTH: mode,
+    ...(props.jiraBaseUrl === undefined ? {} : { JIRA_BASE_URL: props.jiraBaseUrl }),
+    ...(atlassian === undefined ? {} : { ATLASSIAN_CLIENT_ID: atlassian.clientId }),
+    ...(atlassian?.authUrl === undefined ? {} : { ATLASSIAN_AUTH_URL: atlassian.authUrl }),
+    ...(atlassian?.apiUrl === undefined ? {} : { ATLASSIAN_API_URL: atlassian.apiUrl }),
+  };
 }
 
 const STAGE_NAME = '$default';
@@ -66,8 +123,10 @@ export class GatewayStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const jira = jiraSettings(props);
     const credentialKey = new Key(this, 'JiraCredentialKey', {
-      description: 'jira-mcp-gateway: envelope encryption of the Jira credential',
+      description:
+        "jira-mcp-gateway: envelope encryption of stored secrets (the Jira credential, people's Jira tokens, client secrets)",
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -151,10 +210,14 @@ export class GatewayStack extends Stack {
       tableArn: table.tableArn,
       tableKey,
       credentialKey,
+      jiraAuth: props.jiraAuth ?? 'service',
+      // The stack's own Cognito client is public (no secret); another provider may be confidential.
+      oidcClientSecret: props.settings?.OIDC_ISSUER !== undefined,
       logRetention,
       environment: {
         ...props.settings,
         ...identity?.settings,
+        ...jira,
         STORAGE: 'dynamodb',
         DYNAMODB_TABLE: table.tableName,
         PUBLIC_URL: publicUrl,
@@ -184,7 +247,8 @@ export class GatewayStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'DYNAMODB_TABLE' });
     new CfnOutput(this, 'JiraCredentialKeyArn', {
       value: credentialKey.keyArn,
-      description: 'KMS_KEY_ID for `jira set-credentials`',
+      description:
+        'KMS_KEY_ID for the CLI: `jira set-credentials`, `oidc set-client-secret`, `atlassian set-client-secret`',
     });
     if (identity !== undefined) {
       new CfnOutput(this, 'UserPoolId', {

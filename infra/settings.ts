@@ -4,19 +4,27 @@
  * settings the stack owns are refused at synth, before anything is deployed.
  */
 
-/** Never in a Lambda environment (the handlers refuse them too: src/entry/lambda-config.ts). */
-const SECRET_SETTINGS = new Set([
-  'JIRA_API_TOKEN',
-  'JIRA_EMAIL',
-  'JIRA_BASE_URL',
-  'MASTER_KEY',
-  'INTROSPECTION_CLIENT_SECRET',
-  'INTROSPECTION_CLIENT_ID',
-  'OIDC_CLIENT_SECRET',
+/**
+ * Never in a Lambda environment (the handlers refuse the secrets too:
+ * src/entry/lambda-config.ts), each with where it is kept instead.
+ */
+const SECRET_SETTINGS: ReadonlyMap<string, string> = new Map([
+  ['JIRA_API_TOKEN', 'store the Jira credential with `jira set-credentials`'],
+  ['JIRA_EMAIL', 'store the Jira credential with `jira set-credentials`'],
+  ['MASTER_KEY', 'the stored secrets are encrypted under the KMS key of the stack'],
+  ['INTROSPECTION_CLIENT_SECRET', 'the MCP function checks tokens in-process'],
+  ['INTROSPECTION_CLIENT_ID', 'the MCP function checks tokens in-process'],
+  ['OIDC_CLIENT_SECRET', 'store it with `oidc set-client-secret`'],
+  ['ATLASSIAN_CLIENT_SECRET', 'store it with `atlassian set-client-secret`'],
 ]);
 
-/** Set by the stack from its own resources. */
+/** Set by the stack from its own resources or its Jira props (jiraAuth, jiraBaseUrl, atlassian). */
 const STACK_SETTINGS = new Set([
+  'JIRA_AUTH',
+  'JIRA_BASE_URL',
+  'ATLASSIAN_CLIENT_ID',
+  'ATLASSIAN_AUTH_URL',
+  'ATLASSIAN_API_URL',
   'STORAGE',
   'DYNAMODB_TABLE',
   'DYNAMODB_ENDPOINT',
@@ -46,13 +54,16 @@ export function parseExtraSettings(input: unknown): Record<string, string> {
     if (!/^[A-Z][A-Z0-9_]*$/.test(name) || typeof setting !== 'string') {
       throw new Error(`context "settings": ${name} must be an upper-case name with a string value`);
     }
-    if (SECRET_SETTINGS.has(name)) {
+    const instead = SECRET_SETTINGS.get(name);
+    if (instead !== undefined) {
       throw new Error(
-        `context "settings": ${name} must not be set on Lambda; store the Jira credential with \`jira set-credentials\` (docs/deploy-aws.md)`,
+        `context "settings": ${name} must not be set on Lambda; ${instead} (docs/deploy-aws.md)`,
       );
     }
     if (STACK_SETTINGS.has(name) || LOCAL_ONLY_SETTINGS.has(name)) {
-      throw new Error(`context "settings": ${name} is set by the stack or unused on Lambda`);
+      throw new Error(
+        `context "settings": ${name} is set by the stack (or its jiraAuth, jiraBaseUrl, atlassian* context) or unused on Lambda`,
+      );
     }
     out[name] = setting;
   }

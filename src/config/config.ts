@@ -55,6 +55,15 @@ const trustProxy = z
   .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
   .pipe(z.number().max(10, 'must be at most 10 proxies'));
 
+/** An origin (optionally with a path) that is https, or plain http on a loopback address (tests). */
+const httpsOrLoopbackUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((u) => !u.includes('?') && !u.includes('#'), 'must have no query or fragment')
+  .refine(
+    (u) => !URL.canParse(u) || new URL(u).protocol === 'https:' || isLoopbackUrl(u),
+    'must be https (plain http only for a loopback address, for tests)',
+  );
+
 function withoutTrailingSlash(url: string): string {
   return url.endsWith('/') ? url.replace(/\/+$/, '') : url;
 }
@@ -93,6 +102,10 @@ const RAW_SCHEMA = z.object({
   PURGE_INTERVAL_SECONDS: wholeNumber().default(3600),
   UNUSED_CLIENT_TTL: wholeNumber().default(7 * 24 * 3600),
   AUDIT_RETENTION_DAYS: wholeNumber(z.number().max(36_500)).default(365),
+  PERSONAL_ACCESS_TOKENS: boolean.default(false),
+  PERSONAL_ACCESS_TOKEN_MAX_DAYS: wholeNumber(
+    z.number().positive().max(366, 'must be at most 366 days'),
+  ).default(90),
   OIDC_ISSUER: z
     .url({ protocol: /^https?$/ })
     .refine((u) => !u.includes('?') && !u.includes('#'), 'must have no query or fragment')
@@ -116,6 +129,11 @@ const RAW_SCHEMA = z.object({
   OIDC_ALLOWED_GROUPS: list.default([]),
   LOCAL_LOGIN: boolean.optional(),
   JIRA_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JIRA_AUTH: z.enum(['service', 'atlassian-oauth', 'personal-token']).default('service'),
+  ATLASSIAN_CLIENT_ID: z.string().trim().min(1).max(512).optional(),
+  ATLASSIAN_CLIENT_SECRET: z.string().min(1).max(4096).optional(),
+  ATLASSIAN_AUTH_URL: httpsOrLoopbackUrl.optional(),
+  ATLASSIAN_API_URL: httpsOrLoopbackUrl.optional(),
   JIRA_EMAIL: z.string().min(1).optional(),
   JIRA_API_TOKEN: z.string().min(1).optional(),
   JIRA_PROJECTS: list.default([]),
@@ -204,11 +222,27 @@ export interface Config {
   unusedClientTtlSeconds: number;
   /** Audit events are kept this many days (0: forever). */
   auditRetentionDays: number;
+  /**
+   * PERSONAL_ACCESS_TOKENS and PERSONAL_ACCESS_TOKEN_MAX_DAYS: whether people
+   * may make personal access tokens on `/account` (and whether existing ones
+   * are accepted), and the longest expiry they may choose.
+   */
+  personalAccessTokens: { enabled: boolean; maxDays: number };
   /** Whether `/authorize` offers the username and password form (LOCAL_LOGIN). */
   localLogin: boolean;
   /** The organisation's OpenID provider people sign in at, when configured. */
   oidc?: OidcSettings;
   jira?: { baseUrl: string; email: string; apiToken: string };
+  /**
+   * Whose Jira account a tool call uses (JIRA_AUTH): the shared credential,
+   * the person's Atlassian account (3LO), or the person's own API token.
+   */
+  jiraAuth: 'service' | 'atlassian-oauth' | 'personal-token';
+  /**
+   * atlassian-oauth with JIRA_BASE_URL: the gateway's OAuth 2.0 (3LO) app at
+   * Atlassian. Absent in zero-config (no JIRA_BASE_URL): the sandbox plays Atlassian.
+   */
+  atlassian?: AtlassianSettings;
   jiraProjects: string[];
   readOnly: boolean;
   enabledTools: string[];
@@ -256,6 +290,40 @@ export interface OidcSettings {
 
 /** Where the provider sends the browser back; registered at the provider as the redirect URI. */
 export const OIDC_CALLBACK_PATH = '/login/oidc/callback';
+
+/** The gateway as an OAuth 2.0 (3LO) app at Atlassian (the ATLASSIAN_* settings). */
+export interface AtlassianSettings {
+  clientId: string;
+  /** Absent: read from the secret stored with the CLI (`atlassian set-client-secret`). */
+  clientSecret?: string;
+  /** Authorization server, e.g. `https://auth.atlassian.com` (no trailing slash). */
+  authUrl: string;
+  /** API gateway, e.g. `https://api.atlassian.com` (no trailing slash). */
+  apiUrl: string;
+  /** Asked at /authorize; always includes `offline_access` (for a refresh token). */
+  scopes: string[];
+  /** `publicUrl + /jira/oauth/callback`: to be registered in Atlassian's developer console. */
+  redirectUri: string;
+}
+
+/** Where Atlassian sends the browser back after a person links their account. */
+export const JIRA_OAUTH_CALLBACK_PATH = '/jira/oauth/callback';
+
+/**
+ * Jira work and user reads and writes, `read:me` for the profile (/me) and
+ * `offline_access` for a refresh token.
+ * @see https://developer.atlassian.com/cloud/jira/platform/scopes-for-oauth-2-3LO-and-forge-apps/
+ */
+export const ATLASSIAN_SCOPES: readonly string[] = Object.freeze([
+  'read:jira-work',
+  'write:jira-work',
+  'read:jira-user',
+  'read:me',
+  'offline_access',
+]);
+
+export const DEFAULT_ATLASSIAN_AUTH_URL = 'https://auth.atlassian.com';
+export const DEFAULT_ATLASSIAN_API_URL = 'https://api.atlassian.com';
 
 /** Thrown when a setting is invalid; its message names the setting. */
 export class ConfigError extends Error {
@@ -360,6 +428,7 @@ export function loadConfig(
       'Invalid configuration:\n  LOCAL_LOGIN: false needs OIDC_ISSUER (otherwise nobody can sign in)',
     );
   }
+  checkJiraAuth(raw);
   if ((raw.TLS_CERT === undefined) !== (raw.TLS_KEY === undefined)) {
     throw new ConfigError('Invalid configuration:\n  TLS_CERT, TLS_KEY: set both or neither');
   }
@@ -395,7 +464,12 @@ export function loadConfig(
     purgeIntervalSeconds: raw.PURGE_INTERVAL_SECONDS,
     unusedClientTtlSeconds: raw.UNUSED_CLIENT_TTL,
     auditRetentionDays: raw.AUDIT_RETENTION_DAYS,
+    personalAccessTokens: {
+      enabled: raw.PERSONAL_ACCESS_TOKENS,
+      maxDays: raw.PERSONAL_ACCESS_TOKEN_MAX_DAYS,
+    },
     localLogin: raw.LOCAL_LOGIN ?? raw.OIDC_ISSUER === undefined,
+    jiraAuth: raw.JIRA_AUTH,
     jiraProjects: raw.JIRA_PROJECTS.map((p) => p.toUpperCase()),
     readOnly: raw.READ_ONLY,
     enabledTools: raw.ENABLED_TOOLS,
@@ -447,10 +521,71 @@ export function loadConfig(
       apiToken: raw.JIRA_API_TOKEN ?? '',
     };
   }
+  if (raw.JIRA_AUTH === 'atlassian-oauth' && raw.ATLASSIAN_CLIENT_ID !== undefined) {
+    config.atlassian = {
+      clientId: raw.ATLASSIAN_CLIENT_ID,
+      ...(raw.ATLASSIAN_CLIENT_SECRET === undefined
+        ? {}
+        : { clientSecret: raw.ATLASSIAN_CLIENT_SECRET }),
+      authUrl: withoutTrailingSlash(raw.ATLASSIAN_AUTH_URL ?? DEFAULT_ATLASSIAN_AUTH_URL),
+      apiUrl: withoutTrailingSlash(raw.ATLASSIAN_API_URL ?? DEFAULT_ATLASSIAN_API_URL),
+      scopes: [...ATLASSIAN_SCOPES],
+      redirectUri: `${publicUrl}${JIRA_OAUTH_CALLBACK_PATH}`,
+    };
+  }
   if (raw.TLS_CERT !== undefined && raw.TLS_KEY !== undefined) {
     config.tls = { certPath: raw.TLS_CERT, keyPath: raw.TLS_KEY };
   }
   return Object.freeze(config);
+}
+
+/**
+ * JIRA_AUTH and the ATLASSIAN_* settings belong together: each message names
+ * the setting to fix. Zero-config per-person modes (no JIRA_BASE_URL, no
+ * ATLASSIAN_CLIENT_ID) are valid: the sandbox plays Jira and Atlassian.
+ */
+function checkJiraAuth(raw: z.output<typeof RAW_SCHEMA>): void {
+  const atlassianOnly: [string, unknown][] = [
+    ['ATLASSIAN_CLIENT_ID', raw.ATLASSIAN_CLIENT_ID],
+    ['ATLASSIAN_CLIENT_SECRET', raw.ATLASSIAN_CLIENT_SECRET],
+    ['ATLASSIAN_AUTH_URL', raw.ATLASSIAN_AUTH_URL],
+    ['ATLASSIAN_API_URL', raw.ATLASSIAN_API_URL],
+  ];
+  const setAtlassian = atlassianOnly.filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (raw.JIRA_AUTH !== 'atlassian-oauth' && setAtlassian.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${setAtlassian.join(', ')}: only used with JIRA_AUTH=atlassian-oauth`,
+    );
+  }
+  if (raw.JIRA_AUTH === 'atlassian-oauth' && raw.ATLASSIAN_CLIENT_ID === undefined) {
+    if (raw.JIRA_BASE_URL !== undefined || setAtlassian.length > 0) {
+      throw new ConfigError(
+        'Invalid configuration:\n  ATLASSIAN_CLIENT_ID: required with JIRA_AUTH=atlassian-oauth and JIRA_BASE_URL or another ATLASSIAN_ setting (the client id of your OAuth 2.0 integration in the Atlassian developer console)',
+      );
+    }
+  }
+  // People's own tokens must not cross the network in the clear.
+  if (
+    raw.JIRA_AUTH !== 'service' &&
+    raw.JIRA_BASE_URL !== undefined &&
+    URL.canParse(raw.JIRA_BASE_URL) &&
+    new URL(raw.JIRA_BASE_URL).protocol !== 'https:' &&
+    !isLoopbackUrl(raw.JIRA_BASE_URL)
+  ) {
+    throw new ConfigError(
+      `Invalid configuration:\n  JIRA_BASE_URL: must be https with JIRA_AUTH=${raw.JIRA_AUTH} (plain http only for a loopback address, for tests)`,
+    );
+  }
+  // A shared credential is never used when each person acts as themselves;
+  // left set, it would suggest otherwise.
+  if (
+    raw.JIRA_AUTH !== 'service' &&
+    (raw.JIRA_EMAIL !== undefined || raw.JIRA_API_TOKEN !== undefined)
+  ) {
+    throw new ConfigError(
+      `Invalid configuration:\n  JIRA_EMAIL, JIRA_API_TOKEN: only used with JIRA_AUTH=service (with JIRA_AUTH=${raw.JIRA_AUTH} each person's own account acts)`,
+    );
+  }
 }
 
 /** The settings table for `--help` and the README. */
@@ -487,6 +622,16 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
     '604800',
   ],
   ['AUDIT_RETENTION_DAYS', 'keep audit events this many days (0: forever)', '365'],
+  [
+    'PERSONAL_ACCESS_TOKENS',
+    'people may create personal access tokens on /account (for clients that cannot do OAuth); false also refuses existing ones',
+    'false',
+  ],
+  [
+    'PERSONAL_ACCESS_TOKEN_MAX_DAYS',
+    'longest expiry a person may give a personal access token, days (max 366)',
+    '90',
+  ],
   [
     'CIMD_ALLOW_PRIVATE_ADDRESSES',
     'testing only: fetch client metadata documents from private hosts',
@@ -528,6 +673,31 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
   ['LOGIN_MAX_FAILURES', 'failed logins per user and IP per 15 min before throttling', '5'],
   ['ALLOWED_ORIGINS', 'extra browser origins allowed to call /mcp (comma-separated)', '(none)'],
   ['JIRA_BASE_URL', 'Jira Cloud site, e.g. https://acme.atlassian.net', 'built-in sandbox'],
+  [
+    'JIRA_AUTH',
+    "whose Jira account acts: service (shared credential) | atlassian-oauth (each person's Atlassian account, 3LO) | personal-token (each person's API token)",
+    'service',
+  ],
+  [
+    'ATLASSIAN_CLIENT_ID',
+    'JIRA_AUTH=atlassian-oauth: client id of the OAuth 2.0 (3LO) integration; callback URL to register: PUBLIC_URL/jira/oauth/callback',
+    '(none: the sandbox plays Atlassian)',
+  ],
+  [
+    'ATLASSIAN_CLIENT_SECRET',
+    'its secret (prefer `atlassian set-client-secret`; refused on Lambda)',
+    '',
+  ],
+  [
+    'ATLASSIAN_AUTH_URL',
+    "Atlassian's authorization server (tests: another https or loopback URL)",
+    'https://auth.atlassian.com',
+  ],
+  [
+    'ATLASSIAN_API_URL',
+    "Atlassian's API gateway (tests: another https or loopback URL)",
+    'https://api.atlassian.com',
+  ],
   ['JIRA_EMAIL', 'Jira account email for Basic auth', ''],
   ['JIRA_API_TOKEN', 'Jira API token (stored encrypted; prefer `jira set-credentials`)', ''],
   ['JIRA_PROJECTS', 'project keys the tools may touch (comma-separated)', '(all)'],
@@ -554,5 +724,9 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
   ['DYNAMODB_TABLE', 'STORAGE=dynamodb: the table name', ''],
   ['DYNAMODB_ENDPOINT', 'STORAGE=dynamodb: another endpoint, e.g. a local DynamoDB', 'AWS'],
   ['AWS_REGION', 'region of the DynamoDB client (KMS: the key ARN names it)', 'SDK default chain'],
-  ['KMS_KEY_ID', 'KMS key ARN: encrypt the Jira credential with KMS', 'local master key'],
+  [
+    'KMS_KEY_ID',
+    "KMS key ARN: encrypt the stored secrets (Jira credential, people's Jira tokens, client secrets) with KMS",
+    'local master key',
+  ],
 ];

@@ -14,6 +14,7 @@ import { CLI_ORIGIN, date, table, type AdminCommand } from './command-kit.js';
 import { openLocalRuntime, type LocalRuntime } from './runtime.js';
 import { USER_SET_PASSWORD } from './user-password-command.js';
 import { CLIENT_ADD } from './client-add-command.js';
+import { ATLASSIAN_SET_CLIENT_SECRET } from './atlassian-secret-command.js';
 
 function grantState(grant: GrantRecord, now: number): string {
   if (grant.revokedAt !== undefined) return `revoked (${grant.revokedReason ?? 'no reason'})`;
@@ -359,6 +360,7 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
       return 0;
     },
   },
+  ATLASSIAN_SET_CLIENT_SECRET,
 ];
 
 /** Runs `group verb …` for the administrative commands. */

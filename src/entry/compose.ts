@@ -5,12 +5,14 @@ import { LoginThrottle } from '../accounts/login-throttle.js';
 import { UserService } from '../accounts/users.js';
 import { createRelyingParty } from '../accounts/oidc/create-relying-party.js';
 import type { OidcRelyingParty } from '../accounts/oidc/relying-party.js';
+import type { AccountSection } from '../http/account-sections.js';
 import { createApp } from '../http/app.js';
 import type { Logger } from '../http/logger.js';
 import type { GatewayApp, PeerAddress } from '../http/types.js';
 import { createClientDirectory, type ClientDirectory } from '../oauth/client-directory.js';
 import { createClientMetadataDocumentResolver } from '../oauth/client-metadata-document.js';
 import type { OAuthContext } from '../oauth/context.js';
+import type { PersonalJira } from '../jira/person/personal-jira.js';
 import type { Storage } from '../storage/ports.js';
 
 export interface ComposeOptions {
@@ -22,8 +24,17 @@ export interface ComposeOptions {
   peerAddress: PeerAddress;
   /** Mounts /mcp and its metadata; absent for the OAuth-only role. */
   mountMcp?: (app: GatewayApp) => void;
+  /**
+   * Whose Jira account acts (JIRA_AUTH): /authorize links a person's own
+   * before consent and names it; the /jira/* link pages. Absent: no Jira line.
+   */
+  personalJira?: PersonalJira;
+  /** The Jira site people link to, shown on the API-token form. */
+  jiraSiteUrl?: string;
   /** Extra CA for fetching client metadata documents (tests). */
   metadataDocumentCa?: string;
+  /** Sections of `/account` after "Connected applications" (personal access tokens, Jira account). */
+  accountSections?: readonly AccountSection[];
   /**
    * The relying party of OIDC_ISSUER, shared by the apps of one process (one
    * discovery); default: a new one with OIDC_CLIENT_SECRET or none.
@@ -73,6 +84,12 @@ export function createOAuthContext(options: ComposeOptions): OAuthContext {
       codeSeconds: config.codeTtlSeconds,
       refreshReuseIntervalSeconds: config.refreshReuseIntervalSeconds,
     },
+    personalAccessTokens: config.personalAccessTokens,
+    onGrantUseError: (error) => {
+      options.logger.warn('recording a grant use failed', {
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+    },
   };
 }
 
@@ -102,6 +119,12 @@ export function composeGateway(options: ComposeOptions): GatewayApp {
             registrationRateLimitPerHour: config.registrationRateLimitPerHour,
             sessionSeconds: config.sessionTtlSeconds,
             localLogin: config.localLogin,
+            ...(options.personalJira === undefined
+              ? {}
+              : { personalJira: options.personalJira, jiraSiteUrl: options.jiraSiteUrl }),
+            ...(options.accountSections === undefined
+              ? {}
+              : { accountSections: options.accountSections }),
             ...(config.oidc === undefined
               ? {}
               : {

@@ -1,11 +1,19 @@
 /**
  * The OAuth function: the authorization server half of the gateway (metadata,
  * registration, authorize with login and consent, token, revoke, introspect)
- * on API Gateway, over the shared DynamoDB table. It never touches the Jira
- * credential, so it has no KMS client.
+ * on API Gateway, over the shared DynamoDB table. With KMS_KEY_ID it also
+ * decrypts the OpenID client secret stored with `oidc set-client-secret`,
+ * through the same cipher the MCP function uses for the Jira credential,
+ * loaded only when a secret is first read (see lambda-cipher.ts); in the
+ * per-person JIRA_AUTH modes it links each person's Jira account (the step
+ * inside /authorize, /jira/oauth/callback, /account) and stores their tokens.
  */
+import { OidcClientSecretStore } from '../accounts/oidc/client-secret-store.js';
+import { createRelyingParty } from '../accounts/oidc/create-relying-party.js';
 import { composeGateway } from './compose.js';
+import { lazyKmsCipher } from './lambda-cipher.js';
 import { loadLambdaConfig } from './lambda-config.js';
+import { lambdaPersonalJira } from './lambda-jira.js';
 import { lambdaPeerAddress, lazyHttpApiHandler, type HttpApiHandler } from './lambda-handler.js';
 import { openLambdaRuntime, type LambdaOverrides } from './lambda-runtime.js';
 
@@ -19,14 +27,45 @@ export function createOAuthLambdaHandler(
   overrides: LambdaOverrides = {},
 ): HttpApiHandler {
   return lazyHttpApiHandler(() => {
-    const runtime = openLambdaRuntime(loadLambdaConfig(env, 'oauth'), overrides);
+    const loaded = loadLambdaConfig(env, 'oauth');
+    const runtime = openLambdaRuntime(loaded, overrides);
+    const { config, storage, clock } = runtime;
+    const cipher =
+      loaded.kmsKeyId === undefined
+        ? undefined
+        : lazyKmsCipher(loaded.kmsKeyId, overrides.kmsClient);
+    // Without KMS_KEY_ID no secret can be read: the provider sees a public client (PKCE).
+    const oidcRelyingParty =
+      config.oidc === undefined
+        ? undefined
+        : createRelyingParty(
+            config.oidc,
+            cipher === undefined
+              ? undefined
+              : () => new OidcClientSecretStore(storage.secrets, cipher, clock).get(),
+            { clock },
+          );
+    const personalJira = lambdaPersonalJira({
+      config,
+      storage,
+      cipher,
+      clock,
+      logger: runtime.logger,
+    });
     return composeGateway({
-      config: runtime.config,
-      storage: runtime.storage,
+      config,
+      storage,
       audit: runtime.audit,
-      clock: runtime.clock,
+      clock,
       logger: runtime.logger,
       peerAddress: lambdaPeerAddress,
+      ...(oidcRelyingParty === undefined ? {} : { oidcRelyingParty }),
+      ...(personalJira === undefined
+        ? {}
+        : {
+            personalJira,
+            ...(config.jira === undefined ? {} : { jiraSiteUrl: config.jira.baseUrl }),
+          }),
     });
   });
 }

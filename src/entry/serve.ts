@@ -44,6 +44,16 @@ register this redirect URI at the provider:
   <PUBLIC_URL>/login/oidc/callback
 The start-up banner prints it with PUBLIC_URL filled in. See docs/identity.md.
 
+Whose Jira account acts (JIRA_AUTH): 'service' (default) uses the one shared
+credential; 'atlassian-oauth' has each person link their own Atlassian account
+(OAuth 2.0 3LO: ATLASSIAN_CLIENT_ID, and a client secret in
+ATLASSIAN_CLIENT_SECRET or stored with 'atlassian set-client-secret'), with
+this callback URL registered in Atlassian's developer console:
+  <PUBLIC_URL>/jira/oauth/callback
+'personal-token' has each person store their own Jira API token. Without
+JIRA_BASE_URL (and ATLASSIAN_CLIENT_ID) the built-in sandbox plays Jira and
+Atlassian. The banner names the mode and the callback URL. See docs/identity.md.
+
 The all and oauth roles purge what is done with (expired codes, tokens,
 sessions, counters, old grants, unused clients, audit events past retention)
 every PURGE_INTERVAL_SECONDS (default 3600; 0: never, run 'purge' instead).
@@ -82,6 +92,8 @@ export function bannerLines(options: {
   url: string;
   data: string;
   jira?: string;
+  /** Lines under the Jira line (the Atlassian callback URL to register). */
+  jiraNotes?: readonly string[];
   adminPassword?: string;
 }): string[] {
   const { config } = options;
@@ -101,6 +113,7 @@ export function bannerLines(options: {
     `  data:                ${options.data}`,
   );
   if (options.jira !== undefined) lines.push(`  Jira:                ${options.jira}`);
+  for (const note of options.jiraNotes ?? []) lines.push(`                       ${note}`);
   if (config.role !== 'mcp') lines.push(...signInSummary(config));
   if (options.adminPassword !== undefined) {
     lines.push(
@@ -138,8 +151,10 @@ export async function startGateway(
         runtime.clock,
       ).ensureFirstAdmin();
     }
-    if (config.role !== 'oauth') {
-      jira = await resolveJira(config, runtime, path.join(config.dataDir, 'sandbox.db'));
+    // The oauth role links people's Jira accounts at /authorize in the
+    // per-person modes, so it needs Jira then too (never the /mcp mount).
+    if (config.role !== 'oauth' || config.jiraAuth !== 'service') {
+      jira = await resolveJira(config, runtime, path.join(config.dataDir, 'sandbox.db'), logger);
     }
     const base = {
       storage: runtime.storage,
@@ -169,7 +184,10 @@ export async function startGateway(
         config: issuer,
         clients,
         ...(relyingParty === undefined ? {} : { oidcRelyingParty: relyingParty }),
-        ...(jira === undefined ? {} : { mountMcp: createMcpMount(issuer, runtime, jira, logger) }),
+        ...(jira === undefined || config.role === 'oauth'
+          ? {}
+          : { mountMcp: createMcpMount(issuer, runtime, jira, logger) }),
+        ...(jira === undefined ? {} : { personalJira: jira.personal }),
       }),
     }));
     server = await listen(config, (request, env) =>
@@ -196,7 +214,7 @@ export async function startGateway(
     config,
     url,
     data,
-    ...(jira === undefined ? {} : { jira: jira.description }),
+    ...(jira === undefined ? {} : { jira: jira.description, jiraNotes: jira.notes }),
     ...(adminPassword === undefined ? {} : { adminPassword }),
   });
   io.stdout(lines.join('\n') + '\n');

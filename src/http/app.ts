@@ -1,14 +1,21 @@
 import { Hono } from 'hono';
+import type { PersonalJira } from '../jira/person/personal-jira.js';
 import type { OAuthContext } from '../oauth/context.js';
+import { registerAccountRoutes } from './account-routes.js';
+import type { AccountSection } from './account-sections.js';
 import {
   registerAuthorizeRoutes,
   type AuthorizeAccounts,
   type AuthorizeThrottle,
 } from './authorize-routes.js';
 import { createCookieJar } from './cookies.js';
+import { jiraAccountSection } from './jira-account-section.js';
+import { registerJiraLinkRoutes } from './jira-link-routes.js';
 import type { Logger } from './logger.js';
 import { errorHandler, requestContext, securityHeaders } from './middleware.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
+import { createPageKit } from './page-kit.js';
+import { personalTokenSection, registerPersonalTokenRoutes } from './personal-token-routes.js';
 import { OIDC_PATHS, registerOidcRoutes, type OidcRouteDeps } from './oidc-routes.js';
 import type { GatewayApp, GatewayEnv, PeerAddress } from './types.js';
 
@@ -30,6 +37,12 @@ export interface AppOptions {
     oidc?: Omit<OidcRouteDeps, 'ctx' | 'cookies' | 'sessionSeconds' | 'logger' | 'localLogin'>;
     /** LOCAL_LOGIN: offer (and accept) the username and password form. Default true. */
     localLogin?: boolean;
+    /** Sections of `/account` after "Connected applications", in order (see account-sections.ts). */
+    accountSections?: readonly AccountSection[];
+    /** JIRA_AUTH: the link step of /authorize, the consent page's Jira line, the /jira/* pages. */
+    personalJira?: PersonalJira;
+    /** The Jira site people link to, shown on the API-token form. */
+    jiraSiteUrl?: string | undefined;
   };
   /** Mounts the MCP resource server routes when this process serves /mcp. */
   mountMcp?: (app: GatewayApp) => void;
@@ -87,6 +100,45 @@ export function createApp(options: AppOptions): GatewayApp {
           ? {}
           : { oidc: { startPath: OIDC_PATHS.start, providerName: oidc.providerName } }),
       },
+      ...(options.oauth.personalJira === undefined
+        ? {}
+        : { personalJira: options.oauth.personalJira }),
+    });
+    const personalJira = options.oauth.personalJira;
+    const jiraLinks =
+      personalJira === undefined
+        ? undefined
+        : {
+            ctx: options.oauth.ctx,
+            kit: createPageKit({ ctx: options.oauth.ctx, cookies }),
+            personalJira,
+            siteUrl: options.oauth.jiraSiteUrl ?? personalJira.siteUrl,
+          };
+    if (jiraLinks !== undefined) registerJiraLinkRoutes(app, jiraLinks);
+    // PERSONAL_ACCESS_TOKENS (carried by the OAuth context): the routes always
+    // exist, so that with the setting off they answer 404; the section only when on.
+    const personalTokens = {
+      ctx: options.oauth.ctx,
+      kit: createPageKit({ ctx: options.oauth.ctx, cookies }),
+      settings: options.oauth.ctx.personalAccessTokens ?? { enabled: false, maxDays: 1 },
+    };
+    registerPersonalTokenRoutes(app, personalTokens);
+    const tokenSection = personalTokenSection(personalTokens);
+    registerAccountRoutes(app, {
+      ctx: options.oauth.ctx,
+      accounts: options.oauth.accounts,
+      throttle: options.oauth.throttle,
+      cookies,
+      sessionSeconds: options.oauth.sessionSeconds,
+      localLogin,
+      oidc: oidc === undefined ? undefined : { providerName: oidc.providerName },
+      sections: [
+        ...(tokenSection === undefined ? [] : [tokenSection]),
+        ...(jiraLinks === undefined || jiraLinks.personalJira.mode === 'service'
+          ? []
+          : [jiraAccountSection(jiraLinks)]),
+        ...(options.oauth.accountSections ?? []),
+      ],
     });
   }
   options.mountMcp?.(app);

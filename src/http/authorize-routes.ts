@@ -1,8 +1,5 @@
 import type { Context } from 'hono';
-import { randomBytes } from 'node:crypto';
 import { AUDIT_EVENT } from '../audit/audit-events.js';
-import { constantTimeEqual, hashSecret } from '../crypto/hash.js';
-import { randomToken } from '../crypto/random.js';
 import {
   afterSignIn,
   buildRedirect,
@@ -14,14 +11,23 @@ import type { OAuthContext } from '../oauth/context.js';
 import { issueAuthorizationCode } from '../oauth/issue-code.js';
 import { OAUTH_PATHS } from '../oauth/metadata.js';
 import { SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../oauth/scopes.js';
+import {
+  approvedScopes,
+  liveGrantedScopes,
+  planConsent,
+  type ConsentPlan,
+} from '../oauth/step-up-consent.js';
 import type { LoginAttempt, ThrottleDecision } from '../accounts/login-throttle.js';
 import { normalizeUsername } from '../accounts/users.js';
+import type { PersonalJira } from '../jira/person/personal-jira.js';
 import type { UserRecord } from '../storage/ports.js';
-import { parseOwnQuery, readPageForm } from './body.js';
+import { parseOwnQuery } from './body.js';
 import type { CookieJar } from './cookies.js';
-import { renderConsentPage, renderErrorPage, renderLoginPage } from './pages/index.js';
+import { createPageKit, newNonce, page, pageCsp } from './page-kit.js';
+import { renderConsentPage, renderLoginPage } from './pages/index.js';
 import { startSignedInSession } from './sign-in-session.js';
-import type { LoginPageInput } from './pages/index.js';
+import type { ConsentPageInput, LoginPageInput } from './pages/index.js';
+import { jiraConsentStep } from './jira-link-routes.js';
 import type { GatewayApp, GatewayEnv } from './types.js';
 
 /** What the pages need of accounts. */
@@ -48,49 +54,15 @@ export interface AuthorizeRouteDeps {
   sessionSeconds: number;
   /** What the login page offers besides (or instead of) the password form; see oidc-routes.ts. */
   loginOptions?: Pick<LoginPageInput, 'oidc' | 'localLogin'>;
+  /** Whose Jira account acts (JIRA_AUTH): links a person's own before consent, names it on the page. */
+  personalJira?: Pick<PersonalJira, 'mode' | 'actorFor'>;
 }
-
-const CSRF_COOKIE_SECONDS = 3600;
 
 function humanDuration(seconds: number): string {
   if (seconds % 86400 === 0) return `${seconds / 86400} day${seconds === 86400 ? '' : 's'}`;
   if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}`;
   if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
   return `${seconds} seconds`;
-}
-
-/**
- * The page CSP. `form-action` must also allow the client's redirect target,
- * because browsers apply it to the redirect that follows the consent POST.
- */
-function pageCsp(nonce: string, redirectUri?: string): string {
-  let formAction = "'self'";
-  if (redirectUri !== undefined) {
-    const url = new URL(redirectUri);
-    formAction +=
-      url.protocol === 'http:' || url.protocol === 'https:' ? ` ${url.origin}` : ` ${url.protocol}`;
-  }
-  return [
-    "default-src 'none'",
-    `style-src 'nonce-${nonce}'`,
-    "img-src 'self' data:",
-    `form-action ${formAction}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-}
-
-function page(
-  c: Context<GatewayEnv>,
-  html: string,
-  status: 200 | 400 | 401 | 403 | 429,
-  csp: string,
-): Response {
-  return c.html(html, status, {
-    'Content-Security-Policy': csp,
-    'Cache-Control': 'no-store',
-    Pragma: 'no-cache',
-  });
 }
 
 function redirectHost(redirectUri: string): string {
@@ -104,45 +76,7 @@ function redirectHost(redirectUri: string): string {
  */
 export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDeps): void {
   const { ctx, cookies } = deps;
-  const issuerOrigin = new URL(ctx.issuer).origin;
-
-  const errorPage = (
-    c: Context<GatewayEnv>,
-    status: 400 | 403 | 429,
-    title: string,
-    message: string,
-    extra: { hint?: string | undefined; headers?: Readonly<Record<string, string>> } = {},
-  ): Response => {
-    const nonce = randomBytes(16).toString('base64');
-    const response = page(
-      c,
-      renderErrorPage({ nonce, title, message, hint: extra.hint, requestId: c.get('requestId') }),
-      status,
-      pageCsp(nonce),
-    );
-    for (const [name, value] of Object.entries(extra.headers ?? {})) {
-      response.headers.set(name, value);
-    }
-    return response;
-  };
-
-  const csrfToken = (c: Context<GatewayEnv>): string => {
-    let token = cookies.get(c, 'csrf');
-    if (token === undefined || token.length !== 43) {
-      token = randomToken();
-      cookies.set(c, 'csrf', token, CSRF_COOKIE_SECONDS);
-    }
-    return token;
-  };
-
-  const sessionUser = async (c: Context<GatewayEnv>): Promise<UserRecord | undefined> => {
-    const sessionId = cookies.get(c, 'session');
-    if (sessionId === undefined) return undefined;
-    const session = await ctx.storage.sessions.get(hashSecret(sessionId), ctx.clock.now());
-    if (session === undefined) return undefined;
-    const user = await ctx.storage.users.getById(session.userId);
-    return user === undefined || user.disabled ? undefined : user;
-  };
+  const { csrfToken, sessionUser, checkPost, errorPage } = createPageKit({ ctx, cookies });
 
   /**
    * Validates the request; answers the error page or error redirect itself.
@@ -187,7 +121,7 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
     status: 200 | 401 | 429,
     extra: { error?: string; username?: string } = {},
   ): Response => {
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = newNonce();
     const html = renderLoginPage({
       nonce,
       csrfToken: csrfToken(c),
@@ -206,9 +140,12 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
     request: AuthorizationRequest,
     rawRequest: string,
     user: UserRecord,
+    plan: ConsentPlan,
+    jira: ConsentPageInput['jira'],
   ): Response => {
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = newNonce();
     const html = renderConsentPage({
+      jira,
       nonce,
       csrfToken: csrfToken(c),
       action: OAUTH_PATHS.consent,
@@ -222,7 +159,12 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
           : { clientUri: request.client.clientUri }),
       redirectHost: redirectHost(request.redirectUri),
       username: user.username,
-      scopes: request.scopes.map((scope) => ({
+      // Step-up: what the client already holds is shown as allowed, not offered again.
+      alreadyGranted: plan.alreadyGranted.map((scope) => ({
+        scope,
+        description: SCOPE_DESCRIPTIONS[scope],
+      })),
+      scopes: plan.toApprove.map((scope) => ({
         scope,
         description: SCOPE_DESCRIPTIONS[scope],
         checked: true,
@@ -234,40 +176,6 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
       refreshLifetime: humanDuration(ctx.lifetimes.grantSeconds),
     });
     return page(c, html, 200, pageCsp(nonce, request.redirectUri));
-  };
-
-  /** A POST is ours only if it comes from our own page, with the CSRF token of this browser. */
-  const checkPost = async (c: Context<GatewayEnv>): Promise<URLSearchParams | Response> => {
-    const fetchSite = c.req.header('sec-fetch-site');
-    const requestOrigin = c.req.header('origin');
-    // Our pages are `Referrer-Policy: no-referrer`, under which browsers send
-    // `Origin: null` even from our own form (Fetch §3.1.3, "serialize a request
-    // origin"). An attacker can produce `null` too, so it passes only when the
-    // browser itself vouches with `Sec-Fetch-Site: same-origin`.
-    const nullOriginVouched = requestOrigin === 'null' && fetchSite === 'same-origin';
-    if (
-      (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') ||
-      (requestOrigin !== undefined && requestOrigin !== issuerOrigin && !nullOriginVouched)
-    ) {
-      return errorPage(c, 403, 'Request refused', 'This form was sent from another site.');
-    }
-    const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/x-www-form-urlencoded') {
-      return errorPage(c, 400, 'Invalid request', 'The form could not be read.');
-    }
-    // A raw control character, an oversized or an aborted body: a 4xx from the error handler.
-    const form = await readPageForm(c.req.raw);
-    const cookie = cookies.get(c, 'csrf');
-    const sent = form.get('csrf_token') ?? '';
-    if (cookie === undefined || !constantTimeEqual(hashSecret(cookie), hashSecret(sent))) {
-      return errorPage(
-        c,
-        403,
-        'Session expired',
-        'This form is no longer valid. Go back to the application and start signing in again.',
-      );
-    }
-    return form;
   };
 
   /**
@@ -300,7 +208,22 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
     if (user === undefined || request.forceLogin) {
       return showLogin(c, request, afterSignIn(params).toString(), 200);
     }
-    return showConsent(c, request, params.toString(), user);
+    // Per-person Jira: a person without a working link links it first, then comes back here.
+    const step = await jiraConsentStep(
+      deps.personalJira,
+      user.id,
+      `${OAUTH_PATHS.authorize}?${params.toString()}`,
+    );
+    if ('linkAt' in step) return c.redirect(step.linkAt, 302);
+    const granted = await liveGrantedScopes(ctx, user.id, request.client.clientId);
+    return showConsent(
+      c,
+      request,
+      params.toString(),
+      user,
+      planConsent(request.scopes, granted),
+      step.jira,
+    );
   });
 
   app.post(OAUTH_PATHS.login, async (c) => {
@@ -369,12 +292,28 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
     if (request instanceof Response) return request;
     const user = await sessionUser(c);
     if (user === undefined) return c.redirect(`${OAUTH_PATHS.authorize}?${rawRequest}`, 303);
+    // The link may have ended since the page was shown (unlinked elsewhere): never grant without one.
+    if (deps.personalJira !== undefined && deps.personalJira.mode !== 'service') {
+      const step = await jiraConsentStep(
+        deps.personalJira,
+        user.id,
+        `${OAUTH_PATHS.authorize}?${rawRequest}`,
+      );
+      if ('linkAt' in step) return c.redirect(step.linkAt, 303);
+    }
 
     const origin = { requestId: c.get('requestId'), ip: c.get('ip') };
-    const chosen = new Set(form.getAll('scope'));
-    const scopes: Scope[] = request.scopes.filter((s) => chosen.has(s));
     const decision = form.get('decision');
-    if (decision !== 'approve' || scopes.length === 0) {
+    // A step-up is decided again from storage, never from the page: what the
+    // client already holds is kept, only new scopes come from the form.
+    const plan = planConsent(
+      request.scopes,
+      await liveGrantedScopes(ctx, user.id, request.client.clientId),
+    );
+    const approval = approvedScopes(plan, request.scopes, new Set(form.getAll('scope')));
+    const scopes: Scope[] = approval.scopes;
+    const approvesNothingNew = approval.nothingNew;
+    if (decision !== 'approve' || scopes.length === 0 || approvesNothingNew) {
       await ctx.audit.record({
         type: AUDIT_EVENT.consentDenied,
         outcome: 'failure',
@@ -387,7 +326,11 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
         buildRedirect(request.redirectUri, ctx.issuer, {
           error: 'access_denied',
           error_description:
-            decision === 'approve' ? 'no scope was approved' : 'the user denied the request',
+            decision !== 'approve'
+              ? 'the user denied the request'
+              : approvesNothingNew
+                ? 'no new scope was approved'
+                : 'no scope was approved',
           state: request.state,
         }),
         303,
@@ -403,6 +346,7 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
       detail: {
         scope: scopes.join(' '),
         writeDeclined: request.scopes.includes(SCOPES.write) && !scopes.includes(SCOPES.write),
+        stepUp: plan.stepUp,
       },
     });
     return c.redirect(await issueAuthorizationCode(ctx, request, user, scopes, origin), 303);

@@ -8,6 +8,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { JiraClient } from '../jira/client.js';
+import type { CallerJira } from '../mcp/caller-jira.js';
 import { createMcpEndpoint } from '../mcp/mcp-endpoint.js';
 import {
   MCP_PATH,
@@ -15,11 +16,18 @@ import {
   protectedResourceMetadata,
 } from '../mcp/protected-resource-metadata.js';
 import type { TokenVerifier } from '../mcp/token-verifier.js';
+import type { GrantRepository } from '../storage/ports.js';
+import { JIRA_LINK_PATHS } from './jira-link-paths.js';
 
 export interface McpRoutesDeps {
   config: Config;
   verifier: TokenVerifier;
-  jira: JiraClient;
+  /** The shared Jira client (service mode); used for everybody when `callerJira` is absent. */
+  jira?: JiraClient;
+  /** Each caller's own Jira client and account (the PersonalJira of JIRA_AUTH). */
+  callerJira?: CallerJira;
+  /** Per-person modes: where the grant of a caller without a working link is revoked. */
+  grants?: Pick<GrantRepository, 'revoke'>;
   audit: AuditLog;
   clock: Clock;
   /** Receives unexpected faults as structured lines; defaults to stderr. */
@@ -69,7 +77,10 @@ export function registerMcpRoutes<E extends Env>(app: Hono<E>, deps: McpRoutesDe
   const endpoint = createMcpEndpoint({
     config: deps.config,
     verifier: deps.verifier,
-    jira: deps.jira,
+    ...(deps.jira === undefined ? {} : { jira: deps.jira }),
+    ...(deps.callerJira === undefined ? {} : { callerJira: deps.callerJira }),
+    ...(deps.grants === undefined ? {} : { grants: deps.grants }),
+    jiraLinkUrl: `${deps.config.publicUrl}${JIRA_LINK_PATHS.link}`,
     audit: deps.audit,
     clock: deps.clock,
     ...(deps.log === undefined ? {} : { log: deps.log }),

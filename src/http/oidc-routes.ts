@@ -6,6 +6,11 @@
  *   provider   ─────────► GET /login/oidc/callback?code&state&iss
  *              ─────────► 303 /authorize?…  (a session now exists: consent)
  *
+ * From `/account` the start is `GET /account/login/oidc` and the callback
+ * ends at `/account`: the record then holds {@link ACCOUNT_SIGN_IN_REQUEST}
+ * instead of a request, so the destination is a fixed path, never a URL
+ * anyone supplied.
+ *
  * What the callback must check (state, nonce, PKCE verifier) and the MCP
  * client's pending authorization request are kept server-side under the
  * hash of a random value in an `HttpOnly` cookie of the browser that
@@ -30,6 +35,7 @@ import { ipBucket } from '../accounts/ip-bucket.js';
 import { isAuditedRefusal } from '../accounts/login-throttle.js';
 import type { OAuthContext } from '../oauth/context.js';
 import { OAUTH_PATHS } from '../oauth/metadata.js';
+import { ACCOUNT_PATHS } from './account-sections.js';
 import { parseOwnQuery } from './body.js';
 import type { CookieJar } from './cookies.js';
 import type { Logger } from './logger.js';
@@ -41,6 +47,13 @@ export const OIDC_PATHS = {
   start: '/login/oidc/start',
   callback: '/login/oidc/callback',
 } as const;
+
+/**
+ * Stored in place of the authorization request by a sign-in started on
+ * `/account`. A serialized request can never equal it: `#` is always
+ * percent-encoded in application/x-www-form-urlencoded output.
+ */
+export const ACCOUNT_SIGN_IN_REQUEST = '#account';
 
 /** Longest pending authorization request kept across the round trip, in characters. */
 export const MAX_REQUEST_LENGTH = 8192;
@@ -161,6 +174,55 @@ export function registerOidcRoutes(app: GatewayApp, deps: OidcRouteDeps): void {
     return showPage(c, page.status, page.title, page.message);
   };
 
+  /** Sends the browser to the provider; `request` is what the callback resumes. */
+  const begin = async (c: Context<GatewayEnv>, request: string): Promise<Response> => {
+    // Reserved atomically before anything is stored, so a parallel burst
+    // cannot store more than the limit.
+    const startedAt = ctx.clock.now();
+    const slot = await ctx.storage.counters.reserve(
+      `oidc:start:${ipBucket(c.get('ip'))}`,
+      startedAt,
+      startedAt + OIDC_LOGIN_SECONDS * 1000,
+      MAX_OIDC_STARTS_PER_ADDRESS,
+    );
+    if (!slot.reserved) {
+      const retryAfter = Math.max(1, Math.ceil((slot.expiresAt - startedAt) / 1000));
+      deps.logger.info('oidc sign-in start throttled', {
+        requestId: c.get('requestId'),
+        count: slot.count,
+      });
+      const response = showPage(
+        c,
+        429,
+        'Too many sign-ins',
+        `Too many sign-ins were started from this network. Try again in ${String(Math.ceil(retryAfter / 60))} minute(s).`,
+      );
+      response.headers.set('Retry-After', String(retryAfter));
+      return response;
+    }
+    let start;
+    try {
+      start = await relyingParty.start();
+    } catch (error) {
+      if (error instanceof OidcSignInError) return fail(c, error);
+      throw error;
+    }
+    const id = randomToken();
+    const now = ctx.clock.now();
+    await ctx.storage.oidcLogins.save({
+      idHash: hashSecret(id),
+      state: start.state,
+      nonce: start.nonce,
+      codeVerifier: start.codeVerifier,
+      request,
+      createdAt: now,
+      expiresAt: now + OIDC_LOGIN_SECONDS * 1000,
+    });
+    cookies.set(c, 'oidc', id, OIDC_LOGIN_SECONDS);
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(start.url.href, 303);
+  };
+
   if (!deps.localLogin) {
     app.post(OAUTH_PATHS.login, (c) =>
       showPage(
@@ -206,52 +268,10 @@ export function registerOidcRoutes(app: GatewayApp, deps: OidcRouteDeps): void {
         302,
       );
     }
-    // Reserved atomically before anything is stored, so a parallel burst
-    // cannot store more than the limit.
-    const startedAt = ctx.clock.now();
-    const slot = await ctx.storage.counters.reserve(
-      `oidc:start:${ipBucket(c.get('ip'))}`,
-      startedAt,
-      startedAt + OIDC_LOGIN_SECONDS * 1000,
-      MAX_OIDC_STARTS_PER_ADDRESS,
-    );
-    if (!slot.reserved) {
-      const retryAfter = Math.max(1, Math.ceil((slot.expiresAt - startedAt) / 1000));
-      deps.logger.info('oidc sign-in start throttled', {
-        requestId: c.get('requestId'),
-        count: slot.count,
-      });
-      const response = showPage(
-        c,
-        429,
-        'Too many sign-ins',
-        `Too many sign-ins were started from this network. Try again in ${String(Math.ceil(retryAfter / 60))} minute(s).`,
-      );
-      response.headers.set('Retry-After', String(retryAfter));
-      return response;
-    }
-    let start;
-    try {
-      start = await relyingParty.start();
-    } catch (error) {
-      if (error instanceof OidcSignInError) return fail(c, error);
-      throw error;
-    }
-    const id = randomToken();
-    const now = ctx.clock.now();
-    await ctx.storage.oidcLogins.save({
-      idHash: hashSecret(id),
-      state: start.state,
-      nonce: start.nonce,
-      codeVerifier: start.codeVerifier,
-      request: requestParams.toString(),
-      createdAt: now,
-      expiresAt: now + OIDC_LOGIN_SECONDS * 1000,
-    });
-    cookies.set(c, 'oidc', id, OIDC_LOGIN_SECONDS);
-    c.header('Cache-Control', 'no-store');
-    return c.redirect(start.url.href, 303);
+    return begin(c, requestParams.toString());
   });
+
+  app.get(ACCOUNT_PATHS.oidcStart, (c) => begin(c, ACCOUNT_SIGN_IN_REQUEST));
 
   app.get(OIDC_PATHS.callback, async (c) => {
     const search = new URL(c.req.url).search;
@@ -292,7 +312,12 @@ export function registerOidcRoutes(app: GatewayApp, deps: OidcRouteDeps): void {
       }
       await startSignedInSession(c, deps, user, { ...origin, detail: { method: 'oidc' } });
       c.header('Cache-Control', 'no-store');
-      return c.redirect(`${OAUTH_PATHS.authorize}?${login.request}`, 303);
+      return c.redirect(
+        login.request === ACCOUNT_SIGN_IN_REQUEST
+          ? ACCOUNT_PATHS.account
+          : `${OAUTH_PATHS.authorize}?${login.request}`,
+        303,
+      );
     } catch (error) {
       if (error instanceof OidcSignInError) return fail(c, error);
       throw error;

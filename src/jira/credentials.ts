@@ -10,16 +10,44 @@ import type { SecretCipher } from '../crypto/secret-cipher.js';
 import type { SecretRepository } from '../storage/ports.js';
 import { JIRA_ERROR, JiraError } from './errors.js';
 
-export interface JiraCredentials {
+/** An account's e-mail and API token, sent as HTTP Basic (Jira Cloud). */
+export interface BasicJiraCredentials {
+  kind?: 'basic';
   /** Site root, e.g. `https://acme.atlassian.net`, no trailing slash. */
   baseUrl: string;
   email: string;
   apiToken: string;
 }
 
+/**
+ * A person's OAuth 2.0 (3LO) access token, sent as a Bearer token to
+ * Atlassian's API gateway: `baseUrl` is `${apiUrl}/ex/jira/${cloudId}`.
+ */
+export interface BearerJiraCredentials {
+  kind: 'bearer';
+  baseUrl: string;
+  accessToken: string;
+}
+
+export type JiraCredentials = BasicJiraCredentials | BearerJiraCredentials;
+
+/** What Jira said when it refused a credential (for the provider to decide on a retry). */
+export interface JiraRejection {
+  status: 401;
+  /** Jira's (or the API gateway's) answer, for telling an expired token from a missing scope. */
+  bodyText: string;
+}
+
 export interface JiraCredentialsProvider {
   /** The credential to use now; throws `JiraError('not_configured')` when there is none. */
   get(): Promise<JiraCredentials>;
+  /**
+   * Jira answered 401 to `credentials` (a Bearer one). The provider may
+   * refresh it; true asks the transport to retry once with a fresh `get()`.
+   * Absent: a 401 is final.
+   * @see RFC 6750 §3.1 (invalid_token)
+   */
+  rejected?(credentials: JiraCredentials, rejection: JiraRejection): Promise<boolean>;
 }
 
 /** Record name in {@link SecretRepository}. */
@@ -61,7 +89,7 @@ function notConfigured(): JiraError {
  * slash). The thrown error names the bad field, never its value.
  * @see RFC 7617 §2
  */
-export function parseJiraCredentials(input: unknown): JiraCredentials {
+export function parseJiraCredentials(input: unknown): BasicJiraCredentials {
   const parsed = CREDENTIALS_SCHEMA.safeParse(input);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'credentials'))];
@@ -79,7 +107,7 @@ export function parseJiraCredentials(input: unknown): JiraCredentials {
  * @see RFC 7617 §2
  */
 export function staticCredentialsProvider(
-  credentials: JiraCredentials | undefined,
+  credentials: BasicJiraCredentials | undefined,
 ): JiraCredentialsProvider {
   const ready =
     credentials !== undefined && credentials.email !== '' && credentials.apiToken !== ''
@@ -110,7 +138,7 @@ export class JiraCredentialStore {
   }
 
   /** Validates, encrypts and stores the credential, replacing any previous one. */
-  async set(credentials: JiraCredentials): Promise<void> {
+  async set(credentials: BasicJiraCredentials): Promise<void> {
     const valid = parseJiraCredentials(credentials);
     await this.#store.set(JSON.stringify(valid));
   }
@@ -120,7 +148,7 @@ export class JiraCredentialStore {
    * does not decrypt (wrong key, wrong context) or does not parse is a fault
    * and throws a plain Error, never the plaintext.
    */
-  async get(): Promise<JiraCredentials | undefined> {
+  async get(): Promise<BasicJiraCredentials | undefined> {
     const plaintext = await this.#store.get();
     if (plaintext === undefined) return undefined;
     let json: unknown;
@@ -142,6 +170,8 @@ export class JiraCredentialStore {
 
 /** A provider whose cached value can be dropped after the credential changes. */
 export interface CachingCredentialsProvider extends JiraCredentialsProvider {
+  /** The stored shared credential is always an e-mail and API token. */
+  get(): Promise<BasicJiraCredentials>;
   /** Forgets the cached credential; the next `get()` reads the store again. */
   invalidate(): void;
 }
@@ -153,7 +183,7 @@ export interface CachingCredentialsProvider extends JiraCredentialsProvider {
  * @see RFC 7617 §2
  */
 export function storedCredentialsProvider(store: JiraCredentialStore): CachingCredentialsProvider {
-  let cached: Promise<JiraCredentials> | undefined;
+  let cached: Promise<BasicJiraCredentials> | undefined;
   return {
     get() {
       cached ??= store.get().then((credentials) => {

@@ -1,11 +1,11 @@
 /**
  * One HTTP exchange with Jira, done carefully: Basic auth from the gateway's
- * own credential, a per-request timeout, bounded retries that honour
+ * own credential (or a person's Bearer token, refreshed once on a 401), a per-request timeout, bounded retries that honour
  * `Retry-After`, no redirects followed, and every body parsed with zod.
  */
 import type { z } from 'zod';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
-import type { JiraCredentialsProvider } from './credentials.js';
+import type { JiraCredentials, JiraCredentialsProvider, JiraRejection } from './credentials.js';
 import { createRedactor, errorFromResponse, type Redactor } from './error-mapping.js';
 import { JIRA_ERROR, JiraError } from './errors.js';
 import { buildUrl, type QueryValue } from './paths.js';
@@ -53,6 +53,41 @@ export interface JiraRequest {
   body?: unknown;
   /** What the request is about, for a 404 message: `Issue DEMO-1`. */
   subject?: string;
+}
+
+/** A 401 to a Bearer credential, carried to `#send` so the provider can be told. */
+class RejectedCredentialError extends Error {
+  constructor(
+    readonly jiraError: JiraError,
+    readonly rejection: JiraRejection,
+  ) {
+    super(jiraError.message);
+    this.name = 'RejectedCredentialError';
+  }
+}
+
+/**
+ * The `Authorization` header for a credential, and every spelling of its
+ * secret that must never reach a message.
+ * @see RFC 7617 §2 (Basic), RFC 6750 §2.1 (Bearer)
+ */
+function authorizationHeader(credentials: JiraCredentials): {
+  authorization: string;
+  secrets: string[];
+} {
+  if (credentials.kind === 'bearer') {
+    return {
+      authorization: `Bearer ${credentials.accessToken}`,
+      secrets: [credentials.accessToken, encodeURIComponent(credentials.accessToken)],
+    };
+  }
+  const basic = Buffer.from(`${credentials.email}:${credentials.apiToken}`, 'utf8').toString(
+    'base64',
+  );
+  return {
+    authorization: `Basic ${basic}`,
+    secrets: [credentials.apiToken, basic, encodeURIComponent(credentials.apiToken)],
+  };
 }
 
 type Outcome =
@@ -135,18 +170,39 @@ export class JiraTransport {
     request: JiraRequest,
   ): Promise<{ text: string; operation: string; redact: Redactor }> {
     const credentials = await this.#credentials.get();
+    try {
+      return await this.#sendWith(credentials, request);
+    } catch (error) {
+      const provider = this.#credentials;
+      // A Bearer token can expire or be revoked before its stated expiry:
+      // the provider refreshes it (or marks the link broken and throws), and
+      // the request is sent once more. A provider without `rejected` (the
+      // shared credential) makes a 401 final.
+      if (
+        !(error instanceof RejectedCredentialError) ||
+        provider.rejected === undefined ||
+        !(await provider.rejected(credentials, error.rejection))
+      ) {
+        throw error instanceof RejectedCredentialError ? error.jiraError : error;
+      }
+    }
+    try {
+      return await this.#sendWith(await this.#credentials.get(), request);
+    } catch (error) {
+      throw error instanceof RejectedCredentialError ? error.jiraError : error;
+    }
+  }
+
+  async #sendWith(
+    credentials: JiraCredentials,
+    request: JiraRequest,
+  ): Promise<{ text: string; operation: string; redact: Redactor }> {
     const url = buildUrl(credentials.baseUrl, request.path, request.query);
-    const basic = Buffer.from(`${credentials.email}:${credentials.apiToken}`, 'utf8').toString(
-      'base64',
-    );
-    const redact = createRedactor([
-      credentials.apiToken,
-      basic,
-      encodeURIComponent(credentials.apiToken),
-    ]);
+    const { authorization, secrets } = authorizationHeader(credentials);
+    const redact = createRedactor(secrets);
     const headers: Record<string, string> = {
       Accept: 'application/json',
-      Authorization: `Basic ${basic}`,
+      Authorization: authorization,
       'User-Agent': this.#userAgent,
     };
     let body: string | undefined;
@@ -204,7 +260,7 @@ export class JiraTransport {
           continue;
         }
       }
-      throw errorFromResponse({
+      const jiraError = errorFromResponse({
         status,
         bodyText: outcome.text,
         subject,
@@ -213,6 +269,10 @@ export class JiraTransport {
         attempts: attempt,
         redact,
       });
+      if (status === 401) {
+        throw new RejectedCredentialError(jiraError, { status: 401, bodyText: outcome.text });
+      }
+      throw jiraError;
     }
   }
 

@@ -10,8 +10,11 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import { AUDIT_EVENT } from '../audit/audit-events.js';
+import type { JiraLinkRequiredReason } from '../jira/person/personal-jira.js';
 import { ALL_SCOPES, formatScopes, type Scope } from '../oauth/scopes.js';
+import type { GrantRepository } from '../storage/ports.js';
 import { bearerChallenge, readBearerToken } from './bearer-challenge.js';
+import { jiraAccountDetail, needsPersonalLink } from './caller-jira.js';
 import {
   JSON_RPC_ERROR,
   jsonRpcErrorResponse,
@@ -21,13 +24,16 @@ import {
 } from './http-responses.js';
 import { batchRefusal } from './json-rpc-batch.js';
 import { initializeParamsRefusal } from './initialize-params.js';
+import { linkRequiredElicitation, linkRequiredUnauthorized } from './jira-link-required.js';
 import { messageShapeRefusal } from './json-rpc-shape.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.js';
 import {
   auditActor,
+  callerJiraOf,
   createMcpServer,
   SUPPORTED_PROTOCOL_VERSIONS,
+  type CallerJiraState,
   type HandledToolCalls,
   type McpServerDeps,
 } from './server.js';
@@ -38,6 +44,7 @@ import {
   type VerifiedToken,
 } from './token-verifier.js';
 import { availableTools } from './tools/catalog.js';
+import { UrlElicitationSupport } from './url-elicitation.js';
 
 /** Largest POST body `/mcp` reads; a tool call is a few kilobytes. */
 export const MAX_MCP_BODY_BYTES = 1024 * 1024;
@@ -49,6 +56,17 @@ export interface McpEndpointDeps extends McpServerDeps {
     allowedOrigins: string[];
   };
   verifier: TokenVerifier;
+  /**
+   * Per-person modes: revokes the grant of a caller without a working Jira
+   * link, so the client's refresh fails and it starts a new authorization
+   * (which links the account). Absent: the 401 alone.
+   */
+  grants?: Pick<GrantRepository, 'revoke'>;
+  /**
+   * Absolute URL of the gateway page that links the signed-in person's Jira
+   * account; offered as a URL-mode elicitation to clients that declared it.
+   */
+  jiraLinkUrl?: string;
 }
 
 const defaultLog = (line: object): void => {
@@ -73,14 +91,22 @@ const defaultLog = (line: object): void => {
  *    -32603 with its schema dump).
  * 6. A `tools/call` of an enabled tool the token's scopes do not cover →
  *    403 `insufficient_scope` naming the scopes to request.
- * 7. The SDK serves the request with a per-request server (JSON responses).
- * @see MCP 2025-11-25 transports (Streamable HTTP); MCP 2025-11-25 authorization; RFC 6750 §3.1; RFC 9728 §5.1
+ * 7. Per-person Jira (JIRA_AUTH ≠ service): a `tools/call` from a person
+ *    without a working link (before running, or found while running) → a
+ *    -32042 URL-mode elicitation of the link page when this client declared
+ *    `elicitation.url` in its `initialize`, else the calling grant is revoked
+ *    and the answer is 401 `invalid_token`: the client's refresh fails, it
+ *    authorizes again, and /authorize links the account before consent.
+ * 8. The SDK serves the request with a per-request server (JSON responses).
+ * @see MCP 2025-11-25 transports (Streamable HTTP); MCP 2025-11-25 authorization; MCP 2025-11-25 client/elicitation; RFC 6750 §3.1; RFC 9728 §5.1
  */
 export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => Promise<Response> {
   const { config, verifier, clock } = deps;
   const log = deps.log ?? defaultLog;
   const originPolicy = createOriginPolicy(config);
   const resourceMetadata = protectedResourceMetadataUrl(config.publicUrl);
+  const callerJira = callerJiraOf(deps);
+  const elicitation = new UrlElicitationSupport();
 
   const unauthorized = (invalidToken: boolean): Response =>
     jsonRpcErrorResponse(
@@ -105,7 +131,12 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => 
       },
     );
 
-  async function audit(token: VerifiedToken, call: PeekedToolCall, error: string): Promise<void> {
+  async function audit(
+    token: VerifiedToken,
+    call: PeekedToolCall,
+    error: string,
+    state: CallerJiraState = {},
+  ): Promise<void> {
     const tool = availableTools(config).find((t) => t.name === call.name);
     await deps.audit.record({
       type: AUDIT_EVENT.toolCalled,
@@ -116,8 +147,60 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => 
         issueKey: tool?.issueKeyOf(call.arguments) ?? null,
         durationMs: 0,
         error,
+        ...jiraAccountDetail(callerJira.mode, state.actor),
       },
     });
+  }
+
+  /**
+   * Who the calls act as in Jira. Service mode: the shared account, or
+   * unknown while Jira cannot say (the call itself reports that failure).
+   */
+  async function callerActor(token: VerifiedToken): Promise<CallerJiraState['actor']> {
+    if (needsPersonalLink(callerJira.mode)) return callerJira.actorFor(token.userId);
+    try {
+      return await callerJira.actorFor(token.userId);
+    } catch (error) {
+      log({
+        level: 'warn',
+        msg: 'shared Jira account unknown',
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+      return undefined;
+    }
+  }
+
+  /** The answer to tool calls of a person without a working Jira link (step 7). */
+  async function linkRequired(
+    token: VerifiedToken,
+    calls: PeekedToolCall[],
+    single: boolean,
+    version: string | null,
+    reason: JiraLinkRequiredReason | undefined,
+  ): Promise<Response> {
+    const first = calls[0];
+    if (
+      single &&
+      first !== undefined &&
+      deps.jiraLinkUrl !== undefined &&
+      elicitation.supports(token, version, clock.now())
+    ) {
+      return linkRequiredElicitation(first.id, reason, deps.jiraLinkUrl);
+    }
+    // Without this the client's refresh would succeed and its retry meet the
+    // same 401: real clients refresh before they re-authorize.
+    if (deps.grants !== undefined && token.grantId !== undefined) {
+      const revoked = await deps.grants.revoke(token.grantId, clock.now(), 'jira link required');
+      if (revoked) {
+        await deps.audit.record({
+          type: AUDIT_EVENT.grantRevoked,
+          outcome: 'success',
+          ...auditActor(token),
+          detail: { reason: 'jira_link_required', link: reason ?? 'missing' },
+        });
+      }
+    }
+    return linkRequiredUnauthorized(reason, resourceMetadata);
   }
 
   /** The step-up answer for calls to enabled tools the token's scopes do not cover. */
@@ -222,12 +305,23 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => 
         id: badInitialize.id,
       });
     }
+    elicitation.observe(token, parsed, clock.now());
     const calls = peekToolCalls(parsed);
-    const challenge = await scopeChallenge(token, calls, !Array.isArray(parsed));
+    const single = !Array.isArray(parsed);
+    const challenge = await scopeChallenge(token, calls, single);
     if (challenge !== undefined) return challenge;
 
+    const state: CallerJiraState = {};
+    if (calls.length > 0) {
+      state.actor = await callerActor(token);
+      if (needsPersonalLink(callerJira.mode) && state.actor === undefined) {
+        for (const call of calls) await audit(token, call, 'jira_link_required');
+        return linkRequired(token, calls, single, version, undefined);
+      }
+    }
+
     const handled: HandledToolCalls = new Set();
-    const server = createMcpServer(token, deps, handled);
+    const server = createMcpServer(token, deps, handled, state);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
@@ -240,7 +334,12 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => 
       for (const call of calls) {
         if (handled.has(call.id)) continue;
         const known = availableTools(config).some((t) => t.name === call.name);
-        await audit(token, call, known ? 'invalid_arguments' : 'unknown_tool');
+        await audit(token, call, known ? 'invalid_arguments' : 'unknown_tool', state);
+      }
+      if (state.linkRequired !== undefined) {
+        // The SDK's answer (an error result) is dropped: the client must re-link, not retry.
+        await response.body?.cancel();
+        return await linkRequired(token, calls, single, version, state.linkRequired);
       }
       return response;
     } finally {

@@ -12,6 +12,13 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { isJiraError } from '../jira/errors.js';
 import type { JiraClient } from '../jira/client.js';
+import type { JiraActor, JiraLinkRequiredReason } from '../jira/person/personal-jira.js';
+import {
+  isLinkRequired,
+  jiraAccountDetail,
+  sharedCallerJira,
+  type CallerJira,
+} from './caller-jira.js';
 import { availableTools } from './tools/catalog.js';
 import { createProjectAllowList } from './tools/project-allow-list.js';
 import { ToolUsageError, type JiraTool, type ToolContext } from './tools/tool-definition.js';
@@ -31,7 +38,10 @@ export type ToolSettings = Pick<Config, 'jiraProjects' | 'readOnly' | 'enabledTo
 
 export interface McpServerDeps {
   config: ToolSettings;
-  jira: JiraClient;
+  /** The shared Jira client; used for everybody when `callerJira` is absent. */
+  jira?: JiraClient;
+  /** Each caller's own Jira client and account (JIRA_AUTH); absent: `jira` for everybody. */
+  callerJira?: CallerJira;
   audit: AuditLog;
   clock: Clock;
   /** Receives unexpected faults (never arguments or tokens); defaults to stderr. */
@@ -40,6 +50,24 @@ export interface McpServerDeps {
 
 /** JSON-RPC ids of `tools/call` requests whose handler ran (and so audited itself). */
 export type HandledToolCalls = Set<string | number>;
+
+/** What one request learnt about the caller's Jira account, shared with the endpoint. */
+export interface CallerJiraState {
+  /** The account the calls act as, when known (the endpoint asks before serving). */
+  actor?: JiraActor | undefined;
+  /** Set by a handler that found no working link: the endpoint answers 401 or -32042 instead. */
+  linkRequired?: JiraLinkRequiredReason;
+}
+
+/**
+ * The caller-Jira of `deps`: the per-person one, or the shared client for everybody.
+ * @see MCP 2025-11-25 server/tools
+ */
+export function callerJiraOf(deps: Pick<McpServerDeps, 'jira' | 'callerJira'>): CallerJira {
+  if (deps.callerJira !== undefined) return deps.callerJira;
+  if (deps.jira === undefined) throw new Error('McpServerDeps needs jira or callerJira');
+  return sharedCallerJira(deps.jira);
+}
 
 /**
  * The tools a token may see and call: enabled by settings and covered by
@@ -77,6 +105,7 @@ function describeFailure(error: unknown): { message: string; code: string } {
     return { message: `Jira error (${error.code}): ${error.message}`, code: error.code };
   }
   if (error instanceof ToolUsageError) return { message: error.message, code: error.code };
+  if (isLinkRequired(error)) return { message: error.message, code: 'jira_link_required' };
   // Anything else is a bug; its message may hold internals, so it stays out of the result.
   return {
     message: 'The gateway hit an unexpected error while running this tool. Try again later.',
@@ -96,20 +125,24 @@ const INSTRUCTIONS = [
  * Creates an MCP server for one request of `token`'s bearer. Only tools the
  * token's scopes and the settings allow are registered, so `tools/list`
  * shows exactly those. Every tool call that reaches a handler records a
- * `tool.called` audit event (tool name, issue key, outcome, duration — never
- * arguments) and adds its JSON-RPC id to `handled`, so the route can audit
- * the calls the SDK refused before any handler ran.
+ * `tool.called` audit event (tool name, issue key, outcome, duration, the
+ * Jira account that acted — never arguments) and adds its JSON-RPC id to
+ * `handled`, so the route can audit the calls the SDK refused before any
+ * handler ran. Each call gets the caller's own Jira client; a call that finds
+ * no working link sets `state.linkRequired` for the endpoint to answer.
  * @see MCP 2025-11-25 server/tools; MCP 2025-11-25 authorization (Scope Challenge Handling)
  */
 export function createMcpServer(
   token: VerifiedToken,
   deps: McpServerDeps,
   handled: HandledToolCalls,
+  state: CallerJiraState = {},
 ): McpServer {
   const log = deps.log ?? defaultLog;
   const projects = createProjectAllowList(deps.config.jiraProjects);
-  const context: ToolContext = {
-    jira: deps.jira,
+  const callerJira = callerJiraOf(deps);
+  const context: Omit<ToolContext, 'jira'> = {
+    jiraAccount: { mode: callerJira.mode, actor: state.actor },
     projects,
     caller: {
       userId: token.userId,
@@ -144,7 +177,9 @@ export function createMcpServer(
         let failure: string | undefined;
         let issueKey = tool.issueKeyOf(args);
         try {
-          const success = await tool.execute(args, context);
+          // Per call, never per server: a person's client holds their own upstream token.
+          const jira = await callerJira.clientFor(token.userId);
+          const success = await tool.execute(args, { ...context, jira });
           issueKey = success.issueKey ?? issueKey;
           result = {
             content: [{ type: 'text', text: success.markdown }],
@@ -154,6 +189,7 @@ export function createMcpServer(
           const described = describeFailure(error);
           failure = described.code;
           result = errorResult(described.message);
+          if (isLinkRequired(error)) state.linkRequired = error.reason;
           if (described.code === 'internal_error') {
             log({
               level: 'error',
@@ -173,6 +209,7 @@ export function createMcpServer(
               issueKey: issueKey ?? null,
               durationMs: deps.clock.now() - started,
               error: failure ?? null,
+              ...jiraAccountDetail(callerJira.mode, state.actor),
             },
           });
         } catch {

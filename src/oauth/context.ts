@@ -22,6 +22,13 @@ export interface OAuthContext {
      */
     refreshReuseIntervalSeconds: number;
   };
+  /**
+   * PERSONAL_ACCESS_TOKENS and PERSONAL_ACCESS_TOKEN_MAX_DAYS. Absent: off,
+   * and introspection answers every personal access token inactive.
+   */
+  personalAccessTokens?: { enabled: boolean; maxDays: number };
+  /** Told when recording a grant's last use failed; the request goes on (see grant-use.ts). */
+  onGrantUseError?: (error: unknown) => void;
 }
 
 /** Where a request came from, for the audit trail. */

@@ -1,6 +1,7 @@
 import { AUDIT_EVENT } from '../audit/audit-events.js';
 import { epochSeconds } from '../clock.js';
 import { hashSecret } from '../crypto/hash.js';
+import { recordGrantUse } from './grant-use.js';
 import type { ClientRecord, TokenKind } from '../storage/ports.js';
 import { originFields, type OAuthContext, type RequestOrigin } from './context.js';
 import { OAuthError } from './errors.js';
@@ -32,8 +33,10 @@ export type IntrospectionResponse =
  * Only inactive answers are audited: a dead or unknown token presented to a
  * resource server is worth a record; a live one is not news here, and its
  * use is audited where it happens (`tool.called`, with the grant id this
- * answer carries). This keeps introspection free of writes, as the MCP role
- * may ask once per call.
+ * answer carries). This keeps introspection nearly free of writes, as the
+ * MCP role may ask once per call: an active access token records its grant's
+ * last use at most once a minute (`recordGrantUse`), so split roles show
+ * "last used" on `/account` too.
  * @see RFC 7662 §2.1, §2.2
  */
 export async function introspectToken(
@@ -71,9 +74,19 @@ export async function introspectToken(
     return { active: false };
   };
   if (found === undefined) return inactive('unknown, expired or revoked');
+  if (found.grant.kind === 'personal' && ctx.personalAccessTokens?.enabled !== true) {
+    return inactive('personal access tokens are turned off', {
+      userId: found.token.userId,
+      grantId: found.token.grantId,
+    });
+  }
   const user = await ctx.storage.users.getById(found.token.userId);
   if (user === undefined || user.disabled) {
     return inactive('user disabled', { userId: found.token.userId, grantId: found.token.grantId });
+  }
+  // A refresh token is used at /token, not at /mcp; only access tokens count.
+  if (found.token.kind === 'access') {
+    await recordGrantUse(ctx.storage.grants, found.grant, now, ctx.onGrantUseError);
   }
   return {
     active: true,

@@ -1,7 +1,10 @@
 /**
  * Basic authentication with an email address and API token, as Jira Cloud
  * accepts it. Every /rest request must carry it; anything else (no header,
- * another scheme such as Bearer, a wrong token) gets Jira's 401.
+ * another scheme such as Bearer, a wrong token) gets Jira's 401: like Jira
+ * Cloud on the site URL, the sandbox refuses 3LO access tokens at /rest.
+ * Those work only under `/ex/jira/{cloudId}/rest`, where the Atlassian part
+ * (atlassian/api-gateway.ts) resolves the Bearer token to the acting user.
  */
 import type { MiddlewareHandler } from 'hono';
 import { constantTimeEqual, hashSecret } from '../crypto/hash.js';

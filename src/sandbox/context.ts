@@ -1,9 +1,10 @@
 /**
- * What every sandbox route can reach: the store and clock (shared), and per
- * request the authenticated user and the site's base URL for `self` links.
+ * What every sandbox route can reach: the store, clock and directory of
+ * accounts (shared), and per request the authenticated user (whose
+ * permissions every route applies) and the site's base URL for `self` links.
  */
 import type { Clock } from '../clock.js';
-import type { SandboxUser } from './seed.js';
+import type { SandboxDirectory, SandboxUser } from './directory.js';
 import type { SandboxStore } from './store.js';
 
 export interface SandboxEnv {
@@ -17,4 +18,5 @@ export interface SandboxEnv {
 export interface SandboxDeps {
   store: SandboxStore;
   clock: Clock;
+  directory: SandboxDirectory;
 }

@@ -13,9 +13,25 @@ import {
   issueTypeById,
   type IssueTypeDef,
 } from './catalog.js';
+import { COMMENT_LEVEL, resolveVisibility } from './comment-visibility.js';
+import type { SandboxDirectory, SandboxUser } from './directory.js';
+import { INVALID_PAYLOAD } from './jira-errors.js';
 import { parseDuration } from './jira-time.js';
-import { findUser } from './seed.js';
+import { canBrowseProject, type CommentVisibility } from './permissions.js';
 import type { IssuePatch, IssueRecord, SandboxStore } from './store.js';
+
+/** Who is acting, and what they act on: permissions shape what is valid. */
+export interface InputContext {
+  store: SandboxStore;
+  directory: SandboxDirectory;
+  viewer: SandboxUser;
+}
+
+/** A comment an edit or transition adds (`update.comment` `add`). */
+export interface PlannedComment {
+  body: AdfDoc;
+  visibility: CommentVisibility | null;
+}
 
 export const IssueUpdateSchema = z.looseObject({
   fields: z.record(z.string(), z.unknown()).optional(),
@@ -57,7 +73,10 @@ const SETTABLE = new Set([
 interface Draft {
   patch: IssuePatch;
   errors: FieldErrors;
-  comments: AdfDoc[];
+  comments: PlannedComment[];
+  /** A malformed `visibility`: the whole body is refused, as Jira does. */
+  invalidPayload?: boolean;
+  projectKey: string;
 }
 
 /** Applies one field value (a `set`) to the draft, or records Jira's error. */
@@ -65,7 +84,7 @@ function setField(
   draft: Draft,
   field: string,
   value: unknown,
-  store: SandboxStore,
+  ctx: InputContext,
   type: IssueTypeDef,
 ): void {
   const { patch, errors } = draft;
@@ -94,7 +113,7 @@ function setField(
         errors[field] = 'Reporter is required.';
       } else if (
         accountId === undefined ||
-        (accountId !== null && findUser(accountId) === undefined)
+        (accountId !== null && !isValidUser(ctx, field, accountId, draft.projectKey))
       ) {
         errors[field] =
           field === 'assignee'
@@ -128,7 +147,7 @@ function setField(
       else errors[field] = `Error parsing date string: ${JSON.stringify(value)}`;
       return;
     case 'parent':
-      setParent(draft, value, store, type);
+      setParent(draft, value, ctx, type);
       return;
     case 'timetracking': {
       const tracking = TimeTrackingSchema.safeParse(value).data;
@@ -158,14 +177,30 @@ function setField(
   }
 }
 
-function setParent(draft: Draft, value: unknown, store: SandboxStore, type: IssueTypeDef): void {
+/**
+ * A reporter must be an account; an assignee must also be assignable in the
+ * issue's project (here: hold a role there), else Jira refuses the user.
+ */
+function isValidUser(
+  ctx: InputContext,
+  field: 'assignee' | 'reporter',
+  accountId: string,
+  projectKey: string,
+): boolean {
+  const user = ctx.directory.findUser(accountId);
+  if (user === undefined) return false;
+  return field === 'reporter' || canBrowseProject(user, projectKey);
+}
+
+function setParent(draft: Draft, value: unknown, ctx: InputContext, type: IssueTypeDef): void {
   if (value === null && !type.subtask) {
     draft.patch.parentId = null;
     return;
   }
   const ref = RefSchema.safeParse(value).data;
-  const parent = store.getIssue(ref?.key ?? ref?.id ?? '');
-  if (parent === undefined) {
+  const parent = ctx.store.getIssue(ref?.key ?? ref?.id ?? '');
+  // A parent the caller cannot see does not exist for them.
+  if (parent === undefined || !canBrowseProject(ctx.viewer, parent.projectKey)) {
     draft.errors['parent'] = 'Could not find issue by id or key.';
     return;
   }
@@ -189,7 +224,7 @@ function applyUpdate(
   draft: Draft,
   body: IssueUpdateBody,
   current: string[],
-  store: SandboxStore,
+  ctx: InputContext,
   type: IssueTypeDef,
   allowComment: boolean,
 ): void {
@@ -203,14 +238,12 @@ function applyUpdate(
       if (field === 'labels' && (verb === 'add' || verb === 'remove')) {
         const labels = draft.patch.labels ?? current;
         if (typeof value !== 'string') draft.errors[field] = 'Labels must be a list of strings.';
-        else if (verb === 'add') setField(draft, field, [...labels, value], store, type);
+        else if (verb === 'add') setField(draft, field, [...labels, value], ctx, type);
         else draft.patch.labels = labels.filter((label) => label !== value);
       } else if (field === 'comment' && verb === 'add' && allowComment) {
-        const doc = parseAdfDoc(z.looseObject({ body: z.unknown() }).safeParse(value).data?.body);
-        if (doc === undefined) draft.errors[field] = NOT_ADF_MESSAGE;
-        else draft.comments.push(doc);
+        addComment(draft, value, ctx);
       } else if (verb === 'set' && SETTABLE.has(field)) {
-        setField(draft, field, value, store, type);
+        setField(draft, field, value, ctx, type);
       } else if (SETTABLE.has(field) || field === 'comment') {
         draft.errors[field] = `Operation '${verb}' is not supported for field '${field}'.`;
       } else {
@@ -218,6 +251,22 @@ function applyUpdate(
       }
     }
   }
+}
+
+const CommentAddSchema = z.looseObject({ body: z.unknown(), visibility: z.unknown().optional() });
+
+/** An `update.comment` `add`: an ADF body and an optional visibility the author must belong to. */
+function addComment(draft: Draft, value: unknown, ctx: InputContext): void {
+  const add = CommentAddSchema.safeParse(value).data;
+  const doc = parseAdfDoc(add?.body);
+  if (doc === undefined) {
+    draft.errors['comment'] = NOT_ADF_MESSAGE;
+    return;
+  }
+  const resolved = resolveVisibility(ctx.directory, ctx.viewer, draft.projectKey, add?.visibility);
+  if ('invalid' in resolved) draft.invalidPayload = true;
+  else if ('error' in resolved) draft.errors[COMMENT_LEVEL] = resolved.error;
+  else draft.comments.push({ body: doc, visibility: resolved.visibility });
 }
 
 export interface CreatePlan {
@@ -228,17 +277,20 @@ export interface CreatePlan {
 
 /**
  * Validates a create-issue body: project, issue type and summary are
- * required; a sub-task needs a parent.
+ * required; a sub-task needs a parent. A project the caller cannot browse
+ * is answered like one that does not exist, as Jira does.
  * @see Jira Cloud REST v3 POST /rest/api/3/issue
  */
 export function planCreate(
   body: IssueUpdateBody,
-  store: SandboxStore,
+  ctx: InputContext,
 ): CreatePlan | { errors: FieldErrors } {
   const fields = body.fields ?? {};
   const errors: FieldErrors = {};
   const projectRef = RefSchema.safeParse(fields['project']).data;
-  const project = findProject(projectRef?.key ?? projectRef?.id ?? '');
+  const found = findProject(projectRef?.key ?? projectRef?.id ?? '');
+  const project =
+    found !== undefined && canBrowseProject(ctx.viewer, found.key) ? found : undefined;
   if (project === undefined) errors['project'] = 'Specify a valid project ID or key';
   const typeRef = RefSchema.safeParse(fields['issuetype']).data;
   const typeName = typeRef?.id ?? typeRef?.name;
@@ -252,11 +304,11 @@ export function planCreate(
     errors['parent'] = 'Issue type is a sub-task but parent issue key or id not specified.';
   }
   if (project === undefined || type === undefined) return { errors };
-  const draft: Draft = { patch: {}, errors, comments: [] };
+  const draft: Draft = { patch: {}, errors, comments: [], projectKey: project.key };
   for (const [field, value] of Object.entries(fields)) {
-    if (field !== 'project' && field !== 'issuetype') setField(draft, field, value, store, type);
+    if (field !== 'project' && field !== 'issuetype') setField(draft, field, value, ctx, type);
   }
-  applyUpdate(draft, body, [], store, type, false);
+  applyUpdate(draft, body, [], ctx, type, false);
   if (Object.keys(errors).length > 0) return { errors };
   return { projectKey: project.key, issueTypeId: type.id, patch: draft.patch };
 }
@@ -269,14 +321,18 @@ export function planCreate(
 export function planEdit(
   issue: IssueRecord,
   body: IssueUpdateBody,
-  store: SandboxStore,
-): { patch: IssuePatch; comments: AdfDoc[] } | { errors: FieldErrors } {
+  ctx: InputContext,
+):
+  | { patch: IssuePatch; comments: PlannedComment[] }
+  | { errors: FieldErrors }
+  | { errorMessages: string[] } {
   const type = issueTypeById(issue.issueTypeId);
-  const draft: Draft = { patch: {}, errors: {}, comments: [] };
+  const draft: Draft = { patch: {}, errors: {}, comments: [], projectKey: issue.projectKey };
   for (const [field, value] of Object.entries(body.fields ?? {})) {
-    setField(draft, field, value, store, type);
+    setField(draft, field, value, ctx, type);
   }
-  applyUpdate(draft, body, issue.labels, store, type, true);
+  applyUpdate(draft, body, issue.labels, ctx, type, true);
+  if (draft.invalidPayload === true) return { errorMessages: [INVALID_PAYLOAD] };
   if (Object.keys(draft.errors).length > 0) return { errors: draft.errors };
   return { patch: draft.patch, comments: draft.comments };
 }

@@ -5,7 +5,7 @@
  * `base` is the site's origin, used in every `self` link.
  */
 import type { IssueTypeDef, LinkTypeDef, PriorityDef, ProjectDef, StatusDef } from './catalog.js';
-import type { SandboxUser } from './seed.js';
+import type { SandboxDirectory, SandboxUser } from './directory.js';
 
 export type Json = Record<string, unknown>;
 
@@ -64,24 +64,26 @@ export function userJson(base: string, user: SandboxUser): Json {
 
 /**
  * The authenticated user as `/myself` returns it: with group and
- * application-role counts, and the groups listed when `expand=groups`.
+ * application-role counts, and the user's groups listed when `expand=groups`.
  * @see Jira Cloud REST v3 `User`
  */
-export function myselfJson(base: string, user: SandboxUser, expand: ReadonlySet<string>): Json {
-  const group = {
-    name: 'jira-software-users',
-    groupId: GROUP_ID,
-    self: `${base}/rest/api/3/group?groupId=${GROUP_ID}`,
-  };
+export function myselfJson(
+  base: string,
+  user: SandboxUser,
+  expand: ReadonlySet<string>,
+  directory: SandboxDirectory,
+): Json {
+  const groups = user.groups.map((name) => {
+    const groupId = directory.findGroup(name)?.groupId ?? '';
+    return { name, groupId, self: `${base}/rest/api/3/group?groupId=${groupId}` };
+  });
   return {
     ...userJson(base, user),
-    groups: { size: 1, items: expand.has('groups') ? [group] : [] },
+    groups: { size: groups.length, items: expand.has('groups') ? groups : [] },
     applicationRoles: { size: 1, items: [] },
     expand: 'groups,applicationRoles',
   };
 }
-
-const GROUP_ID = '5e1c6f3a-8a4e-4f6e-9c55-0d2c3f7a9b10';
 
 /** @see Jira Cloud REST v3 `StatusDetails` */
 export function statusJson(base: string, status: StatusDef): Json {

@@ -21,15 +21,23 @@ import {
   projectDetailsJson,
   resolutionJson,
   statusJson,
-  userDetailsJson,
   type Json,
 } from './represent-common.js';
-import { findUser } from './seed.js';
-import type { CommentRecord, IssueRecord, SandboxStore, WorklogRecord } from './store.js';
+import type { SandboxUser } from './directory.js';
+import { canBrowseProject } from './permissions.js';
+import {
+  commentJson,
+  userOrNull,
+  visibleComments,
+  worklogJson,
+  type UserContext,
+} from './represent-activity.js';
+import type { IssueRecord, SandboxStore } from './store.js';
 
-export interface RenderContext {
-  base: string;
+/** What rendering an issue needs; `viewer` decides which comments and links show. */
+export interface RenderContext extends UserContext {
   store: SandboxStore;
+  viewer: SandboxUser;
 }
 
 export interface IssueView {
@@ -49,9 +57,9 @@ function issueSelf(base: string, issue: IssueRecord): string {
   return `${base}/rest/api/3/issue/${issue.id}`;
 }
 
-function userOrNull(base: string, accountId: string | null): Json | null {
-  const user = accountId === null ? undefined : findUser(accountId);
-  return user === undefined ? null : userDetailsJson(base, user);
+/** Whether the viewer may see this issue (Browse Projects on its project). */
+function visible(ctx: RenderContext, issue: IssueRecord): boolean {
+  return canBrowseProject(ctx.viewer, issue.projectKey);
 }
 
 /**
@@ -89,11 +97,11 @@ function fieldValue(ctx: RenderContext, issue: IssueRecord, id: string): unknown
     case 'priority':
       return issue.priorityId === null ? null : priorityJson(base, priorityById(issue.priorityId));
     case 'assignee':
-      return userOrNull(base, issue.assigneeId);
+      return userOrNull(ctx, issue.assigneeId);
     case 'reporter':
-      return userOrNull(base, issue.reporterId);
+      return userOrNull(ctx, issue.reporterId);
     case 'creator':
-      return userOrNull(base, issue.creatorId);
+      return userOrNull(ctx, issue.creatorId);
     case 'labels':
       return issue.labels;
     case 'created':
@@ -107,13 +115,20 @@ function fieldValue(ctx: RenderContext, issue: IssueRecord, id: string): unknown
     case 'subtasks':
       return store
         .listIssues()
-        .filter((child) => child.parentId === issue.id && issueTypeById(child.issueTypeId).subtask)
+        .filter(
+          (child) =>
+            child.parentId === issue.id &&
+            issueTypeById(child.issueTypeId).subtask &&
+            visible(ctx, child),
+        )
         .map((child) => linkedIssueJson(base, child));
     case 'issuelinks':
       return issueLinksJson(ctx, issue);
     case 'parent': {
       const parent = issue.parentId === null ? undefined : store.getIssueById(issue.parentId);
-      return parent === undefined ? undefined : linkedIssueJson(base, parent);
+      return parent === undefined || !visible(ctx, parent)
+        ? undefined
+        : linkedIssueJson(base, parent);
     }
     case 'project': {
       const project = findProject(issue.projectKey);
@@ -127,7 +142,7 @@ function fieldValue(ctx: RenderContext, issue: IssueRecord, id: string): unknown
         startAt: 0,
         maxResults: 20,
         total: worklogs.length,
-        worklogs: worklogs.slice(0, 20).map((w) => worklogJson(base, w)),
+        worklogs: worklogs.slice(0, 20).map((w) => worklogJson(ctx, w)),
       };
     }
     case 'resolution':
@@ -151,10 +166,11 @@ function fieldValue(ctx: RenderContext, issue: IssueRecord, id: string): unknown
   }
 }
 
+// Totals count only what the viewer may see, as Jira's do.
 function commentField(ctx: RenderContext, issue: IssueRecord): Json {
-  const comments = ctx.store.listComments(issue.id);
+  const comments = visibleComments(ctx.store, ctx.viewer, issue);
   return {
-    comments: comments.map((c) => commentJson(ctx.base, c)),
+    comments: comments.map((c) => commentJson(ctx, c)),
     self: `${ctx.base}/rest/api/3/issue/${issue.id}/comment`,
     maxResults: comments.length,
     total: comments.length,
@@ -169,9 +185,9 @@ function renderedFields(ctx: RenderContext, issue: IssueRecord, fields: readonly
   }
   if (fields.includes('comment')) {
     const page = commentField(ctx, issue);
-    const comments = ctx.store.listComments(issue.id);
+    const comments = visibleComments(ctx.store, ctx.viewer, issue);
     page['comments'] = comments.map((c) => ({
-      ...commentJson(ctx.base, c),
+      ...commentJson(ctx, c),
       body: adfToHtml(c.body),
     }));
     rendered['comment'] = page;
@@ -202,6 +218,7 @@ export function linkedIssueJson(base: string, issue: IssueRecord): Json {
 /**
  * Links as seen from `issue`: the other issue sits in `outwardIssue` when
  * `issue` is the "from" side ("DEMO-4 blocks DEMO-5"), else in `inwardIssue`.
+ * A link to an issue the viewer may not see is left out, as Jira does.
  * @see Jira Cloud REST v3 `IssueLink`
  */
 function issueLinksJson(ctx: RenderContext, issue: IssueRecord): Json[] {
@@ -210,7 +227,7 @@ function issueLinksJson(ctx: RenderContext, issue: IssueRecord): Json[] {
     const type = findLinkType({ id: link.typeId });
     const outward = link.sourceIssueId === issue.id;
     const other = ctx.store.getIssueById(outward ? link.destinationIssueId : link.sourceIssueId);
-    if (type === undefined || other === undefined) continue;
+    if (type === undefined || other === undefined || !visible(ctx, other)) continue;
     links.push({
       id: String(link.id),
       self: `${ctx.base}/rest/api/3/issueLink/${link.id}`,
@@ -243,37 +260,6 @@ function timeTrackingJson(issue: IssueRecord, spentSeconds: number): Json {
   }
   if (spentSeconds > 0) json['timeSpentSeconds'] = spentSeconds;
   return json;
-}
-
-/** @see Jira Cloud REST v3 `Comment` */
-export function commentJson(base: string, comment: CommentRecord): Json {
-  return {
-    self: `${base}/rest/api/3/issue/${comment.issueId}/comment/${comment.id}`,
-    id: String(comment.id),
-    author: userOrNull(base, comment.authorId),
-    body: comment.body,
-    updateAuthor: userOrNull(base, comment.authorId),
-    created: formatJiraDateTime(comment.created),
-    updated: formatJiraDateTime(comment.updated),
-    jsdPublic: true,
-  };
-}
-
-/** @see Jira Cloud REST v3 `Worklog` */
-export function worklogJson(base: string, worklog: WorklogRecord): Json {
-  return {
-    self: `${base}/rest/api/3/issue/${worklog.issueId}/worklog/${worklog.id}`,
-    author: userOrNull(base, worklog.authorId),
-    updateAuthor: userOrNull(base, worklog.authorId),
-    ...(worklog.comment === null ? {} : { comment: worklog.comment }),
-    created: formatJiraDateTime(worklog.created),
-    updated: formatJiraDateTime(worklog.updated),
-    started: formatJiraDateTime(worklog.started),
-    timeSpent: formatDuration(worklog.timeSpentSeconds),
-    timeSpentSeconds: worklog.timeSpentSeconds,
-    id: String(worklog.id),
-    issueId: String(worklog.issueId),
-  };
 }
 
 /** The workflow transitions leaving the issue's current status. */

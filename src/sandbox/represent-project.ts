@@ -5,7 +5,7 @@
 import { ISSUE_TYPES, type ProjectDef } from './catalog.js';
 import { formatJiraDateTime } from './jira-time.js';
 import { avatarUrls, issueTypeJson, userJson, type Json } from './represent-common.js';
-import { findUser } from './seed.js';
+import type { SandboxDirectory } from './directory.js';
 import type { IssueRecord } from './store.js';
 
 const PROJECT_EXPAND = 'description,lead,issueTypes,url,projectKeys,permissions,insight';
@@ -19,7 +19,7 @@ export function projectJson(
   base: string,
   project: ProjectDef,
   issues: readonly IssueRecord[],
-  options: { full: boolean; expand: ReadonlySet<string> },
+  options: { full: boolean; expand: ReadonlySet<string>; directory: SandboxDirectory },
 ): Json {
   const { full, expand } = options;
   const json: Json = {
@@ -29,7 +29,7 @@ export function projectJson(
     key: project.key,
   };
   if (full || expand.has('description')) json['description'] = project.description;
-  const lead = findUser(project.leadAccountId);
+  const lead = options.directory.findUser(project.leadAccountId);
   if ((full || expand.has('lead')) && lead !== undefined) json['lead'] = userJson(base, lead);
   if (full) {
     json['components'] = [];

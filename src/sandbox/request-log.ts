@@ -22,6 +22,9 @@ export interface RecordedRequest {
 
 const REDACTED_HEADERS = new Set(['cookie', 'proxy-authorization']);
 
+// Bodies that carry credentials (client secret, codes, refresh tokens, passwords): kept as a marker only.
+const REDACTED_BODY_PATHS = new Set(['/oauth/token', '/authorize']);
+
 /** How many records the log keeps by default: the sandbox may run for days inside `serve`. */
 export const REQUEST_LOG_LIMIT = 10_000;
 
@@ -49,7 +52,9 @@ export function requestLogMiddleware(
       headers,
     };
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      record.body = await c.req.raw.clone().text();
+      record.body = REDACTED_BODY_PATHS.has(url.pathname)
+        ? '[REDACTED]'
+        : await c.req.raw.clone().text();
     }
     log.push(record);
     if (log.length > limit) log.splice(0, log.length - limit);

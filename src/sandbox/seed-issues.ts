@@ -5,6 +5,7 @@
  */
 import type { AdfDoc } from './adf.js';
 import { ALICE_ACCOUNT_ID as ALICE, BOB_ACCOUNT_ID as BOB } from './catalog.js';
+import type { CommentVisibility } from './permissions.js';
 import * as text from './seed-descriptions.js';
 
 export interface DemoComment {
@@ -38,6 +39,12 @@ export interface DemoIssue {
   originalEstimateSeconds?: number;
   comments?: DemoComment[];
   worklogs?: DemoWorklog[];
+}
+
+/** A comment only members of a project role or group may see; seeded after everything else. */
+export interface DemoRestrictedComment extends DemoComment {
+  issue: string;
+  visibility: CommentVisibility;
 }
 
 export interface DemoLink {
@@ -404,4 +411,21 @@ export const DEMO_LINKS: readonly DemoLink[] = [
   { typeId: DUPLICATE, from: 'DEMO-22', to: 'DEMO-21' },
   { typeId: RELATES, from: 'DEMO-13', to: 'DEMO-23' },
   { typeId: RELATES, from: 'OPS-2', to: 'DEMO-10' },
+];
+
+/**
+ * DEMO-28's audit note is restricted to the Administrators role: Alice
+ * (Administrators in every project) sees it, Bob (Developers and Users in
+ * DEMO) does not.
+ */
+export const DEMO_RESTRICTED_COMMENTS: readonly DemoRestrictedComment[] = [
+  {
+    issue: 'DEMO-28',
+    authorId: ALICE,
+    hoursAgo: day(40),
+    body: text.commentText(
+      'Audit note: the payment SDK pins a library with a critical CVE; keep this out of release notes until the vendor ships a fix.',
+    ),
+    visibility: { type: 'role', value: 'Administrators' },
+  },
 ];

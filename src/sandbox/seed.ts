@@ -1,53 +1,25 @@
 /**
- * The sandbox's users and the one-time load of demo data. Users are fixed:
- * exactly two, each with a fixed API token, so the gateway can use Alice's
- * credential by default and tests can act as either person.
+ * The one-time load of demo data, and the seeded accounts' documented API
+ * tokens (the accounts themselves and their permissions are in
+ * directory.ts).
  */
 import type { Clock } from '../clock.js';
-import { ALICE_ACCOUNT_ID, BOB_ACCOUNT_ID } from './catalog.js';
-import { DEMO_ISSUES, DEMO_LINKS, type DemoIssue } from './seed-issues.js';
+import { SANDBOX_USERS, sandboxToken, type SandboxUser } from './directory.js';
+import {
+  DEMO_ISSUES,
+  DEMO_LINKS,
+  DEMO_RESTRICTED_COMMENTS,
+  type DemoIssue,
+} from './seed-issues.js';
 import type { SandboxStore } from './store.js';
 
-export interface SandboxUser {
-  accountId: string;
-  displayName: string;
-  emailAddress: string;
-  /** The API token for Basic auth (`email:apiToken`). Demo-only; never a real secret. */
-  apiToken: string;
-  timeZone: string;
-  locale: string;
-}
+export { SANDBOX_USERS, type SandboxUser };
 
-/** The fixed API tokens, by user. They only ever unlock the local sandbox. */
+/** The seeded accounts' API tokens (`sandbox-token-<name>`). They only ever unlock the local sandbox. */
 export const SANDBOX_API_TOKENS = {
-  alice: 'sandbox-alice-4f1c2a9e7b3d4e8f9a0b1c2d3e4f5a6b',
-  bob: 'sandbox-bob-8e2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b',
+  alice: sandboxToken('alice'),
+  bob: sandboxToken('bob'),
 } as const;
-
-export const ALICE: SandboxUser = {
-  accountId: ALICE_ACCOUNT_ID,
-  displayName: 'Alice Admin',
-  emailAddress: 'alice@example.com',
-  apiToken: SANDBOX_API_TOKENS.alice,
-  timeZone: 'UTC',
-  locale: 'en_US',
-};
-
-export const BOB: SandboxUser = {
-  accountId: BOB_ACCOUNT_ID,
-  displayName: 'Bob Builder',
-  emailAddress: 'bob@example.com',
-  apiToken: SANDBOX_API_TOKENS.bob,
-  timeZone: 'UTC',
-  locale: 'en_US',
-};
-
-export const SANDBOX_USERS: readonly SandboxUser[] = [ALICE, BOB];
-
-/** The user with this account id, if any. */
-export function findUser(accountId: string): SandboxUser | undefined {
-  return SANDBOX_USERS.find((user) => user.accountId === accountId);
-}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -73,6 +45,20 @@ export function seedIfEmpty(store: SandboxStore, clock: Clock): void {
         typeId: link.typeId,
         sourceIssueId: source,
         destinationIssueId: destination,
+      });
+    }
+    // Last, so the unrestricted comments keep the ids they always had.
+    for (const restricted of DEMO_RESTRICTED_COMMENTS) {
+      const issueId = idsByRef.get(restricted.issue);
+      if (issueId === undefined) throw new Error(`restricted comment names ${restricted.issue}`);
+      const at = now - Math.round(restricted.hoursAgo * HOUR_MS);
+      store.insertComment({
+        issueId,
+        authorId: restricted.authorId,
+        body: restricted.body,
+        visibility: restricted.visibility,
+        created: at,
+        updated: at,
       });
     }
     store.markSeeded(now);
@@ -119,6 +105,7 @@ function insertDemoIssue(
       issueId: issue.id,
       authorId: comment.authorId,
       body: comment.body,
+      visibility: null,
       created: at,
       updated: at,
     });

@@ -37,6 +37,8 @@ const CommentRowSchema = z.object({
   body: z.string(),
   created: z.number(),
   updated: z.number(),
+  visibility_type: z.enum(['role', 'group']).nullable(),
+  visibility_value: z.string().nullable(),
 });
 
 const WorklogRowSchema = z.object({
@@ -95,6 +97,10 @@ export function toComment(raw: unknown): CommentRecord {
     issueId: row.issue_id,
     authorId: row.author_id,
     body: parseAdfDoc(JSON.parse(row.body)) ?? { type: 'doc', version: 1, content: [] },
+    visibility:
+      row.visibility_type === null || row.visibility_value === null
+        ? null
+        : { type: row.visibility_type, value: row.visibility_value },
     created: row.created,
     updated: row.updated,
   };

@@ -6,7 +6,9 @@
  *
  * Layout (all times are epoch milliseconds, rich text is ADF JSON text):
  * - `issues`: one row per issue; `number` is the part after the project key.
- * - `comments`, `worklogs`: rows belong to an issue.
+ * - `comments`, `worklogs`: rows belong to an issue. A comment's
+ *   `visibility_type` ('role' | 'group') and `visibility_value` (the role's
+ *   or group's name) restrict it; both null means unrestricted.
  * - `issue_links`: `source_issue_id` is the "from" issue: for "Blocks",
  *   source blocks destination.
  * - `meta`: `seeded` once demo data exists, so reopening a file keeps edits.
@@ -14,6 +16,7 @@
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { AdfDoc } from './adf.js';
+import type { CommentVisibility } from './permissions.js';
 import { toComment, toIssue, toLink, toWorklog } from './store-rows.js';
 
 export interface IssueRecord {
@@ -47,6 +50,8 @@ export interface CommentRecord {
   issueId: number;
   authorId: string;
   body: AdfDoc;
+  /** Restricted to a project role or group; null when every viewer of the issue sees it. */
+  visibility: CommentVisibility | null;
   created: number;
   updated: number;
 }
@@ -100,7 +105,9 @@ CREATE TABLE IF NOT EXISTS comments (
   author_id TEXT NOT NULL,
   body TEXT NOT NULL,
   created INTEGER NOT NULL,
-  updated INTEGER NOT NULL
+  updated INTEGER NOT NULL,
+  visibility_type TEXT,
+  visibility_value TEXT
 );
 CREATE TABLE IF NOT EXISTS worklogs (
   id INTEGER PRIMARY KEY,
@@ -154,6 +161,20 @@ export class SandboxStore {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.exec(SCHEMA);
+    this.#addVisibilityColumns();
+  }
+
+  // Files written before comments could be restricted lack these columns.
+  #addVisibilityColumns(): void {
+    const columns = z
+      .array(z.object({ name: z.string() }))
+      .parse(this.#db.prepare('PRAGMA table_info(comments)').all())
+      .map((column) => column.name);
+    for (const column of ['visibility_type', 'visibility_value']) {
+      if (!columns.includes(column)) {
+        this.#db.exec(`ALTER TABLE comments ADD COLUMN ${column} TEXT`);
+      }
+    }
   }
 
   /** Closes the database; the store is unusable afterwards. */
@@ -281,7 +302,8 @@ export class SandboxStore {
     const id = this.#nextId('comments', FIRST_CHILD_ID);
     this.#db
       .prepare(
-        'INSERT INTO comments (id, issue_id, author_id, body, created, updated) VALUES (?, ?, ?, ?, ?, ?)',
+        `INSERT INTO comments (id, issue_id, author_id, body, created, updated, visibility_type, visibility_value)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -290,6 +312,8 @@ export class SandboxStore {
         JSON.stringify(comment.body),
         comment.created,
         comment.updated,
+        comment.visibility?.type ?? null,
+        comment.visibility?.value ?? null,
       );
     return { ...comment, id };
   }

@@ -142,7 +142,30 @@ export interface GrantRecord {
   expiresAt: number;
   revokedAt?: number;
   revokedReason?: string;
+  /**
+   * `personal`: a personal access token a person made on `/account` (one
+   * long-lived access token, no refresh token, client {@link PERSONAL_ACCESS_TOKEN_CLIENT_ID});
+   * absent: an OAuth grant (a person's consent to a client).
+   */
+  kind?: GrantKind;
+  /** The name a person gave a personal access token (1–100 characters, no control characters). */
+  label?: string;
+  /**
+   * When a token of this grant was last accepted at `/mcp` (in-process
+   * check or introspection), to within the `touch` interval; absent: never.
+   */
+  lastUsedAt?: number;
 }
+
+/** What created a grant: an OAuth consent, or a person on `/account` (a personal access token). */
+export type GrantKind = 'oauth' | 'personal';
+
+/**
+ * The client id of every personal access token's grant and token. Registration
+ * can never produce it (registered ids are random, metadata-document ids are
+ * https URLs, `client add` ids are random), so no OAuth client can act as it.
+ */
+export const PERSONAL_ACCESS_TOKEN_CLIENT_ID = 'personal-access-token';
 
 export interface GrantRepository {
   create(grant: GrantRecord): Promise<void>;
@@ -152,6 +175,13 @@ export interface GrantRepository {
   listAll(): Promise<GrantRecord[]>;
   /** Marks the grant revoked (idempotent: keeps the first reason). False when absent. */
   revoke(id: string, now: number, reason: string): Promise<boolean>;
+  /**
+   * Records a use of the grant: sets `lastUsedAt` to `now` only when it is
+   * absent or at most `now - minIntervalMs` (one conditional write; a fresh
+   * value, a later value, or an absent grant is left as it is, and nothing
+   * is created). Resolves either way; callers must not depend on it.
+   */
+  touch(id: string, now: number, minIntervalMs: number): Promise<void>;
 }
 
 export type TokenKind = 'access' | 'refresh';
@@ -397,8 +427,93 @@ export interface OidcLoginRepository {
   consume(idHash: string, now: number): Promise<OidcLoginRecord | undefined>;
 }
 
+/** Whose account a person's link is to: their Atlassian account (3LO) or their own API token. */
+export type JiraLinkKind = 'atlassian-oauth' | 'personal-token';
+
+/**
+ * A person's link to their own Jira account. The secret part (access and
+ * refresh tokens, or the API token) is only in `ciphertext`, envelope-
+ * encrypted under a context binding the user id and the purpose; the rest
+ * is what pages show.
+ */
+export interface JiraLinkRecord {
+  userId: string;
+  kind: JiraLinkKind;
+  /** `broken`: upstream refused the refresh token (or the API token); re-linking replaces the record. */
+  status: 'active' | 'broken';
+  /**
+   * Increases on every write. Conditional writes (`replace`, `acquireLease`)
+   * compare it, so of concurrent writers from any process exactly one wins.
+   */
+  version: number;
+  ciphertext: Uint8Array;
+  accountId: string;
+  displayName: string;
+  email?: string;
+  /** The site as people know it (https://acme.atlassian.net). */
+  siteUrl: string;
+  /** atlassian-oauth: the site's cloud id (API calls go to `{api}/ex/jira/{cloudId}`). */
+  cloudId?: string;
+  /** atlassian-oauth: when the access token in `ciphertext` expires. */
+  accessExpiresAt?: number;
+  /** A process refreshing the tokens holds this lease until `until`; others wait for its result. */
+  lease?: { owner: string; until: number };
+  createdAt: number;
+  updatedAt: number;
+  brokenAt?: number;
+}
+
+/**
+ * A link to Atlassian in flight: the callback's `state` is kept only as its
+ * hash, single-use, bound to the person who started it.
+ */
+export interface JiraLinkStateRecord {
+  stateHash: string;
+  userId: string;
+  /** Same-origin path to continue at after linking. */
+  returnTo: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface JiraLinkRepository {
+  get(userId: string): Promise<JiraLinkRecord | undefined>;
+  /**
+   * Creates or replaces the person's link unconditionally (linking and
+   * re-linking), with `version` one above any stored one; returns that version.
+   */
+  put(link: Omit<JiraLinkRecord, 'version'>): Promise<number>;
+  /**
+   * Replaces the link only while its stored version is `expectedVersion`,
+   * storing it with version `expectedVersion + 1`. Of concurrent callers
+   * with one expected version, from any process, exactly one gets true.
+   */
+  replace(link: Omit<JiraLinkRecord, 'version'>, expectedVersion: number): Promise<boolean>;
+  /**
+   * Sets `lease` only while the stored version is `expectedVersion` and no
+   * other lease is unexpired at `now`; bumps the version. Returns the new
+   * version, or undefined when another caller won. Exactly one of
+   * concurrent callers wins.
+   */
+  acquireLease(
+    userId: string,
+    expectedVersion: number,
+    lease: { owner: string; until: number },
+    now: number,
+  ): Promise<number | undefined>;
+  /** Deletes the link; returns it when there was one. */
+  delete(userId: string): Promise<JiraLinkRecord | undefined>;
+  saveState(state: JiraLinkStateRecord): Promise<void>;
+  /**
+   * Atomically removes and returns the state when unexpired at `now`. Of
+   * concurrent callers with one hash, at most one gets it.
+   */
+  consumeState(stateHash: string, now: number): Promise<JiraLinkStateRecord | undefined>;
+}
+
 export interface Storage {
   users: UserRepository;
+  jiraLinks: JiraLinkRepository;
   oidcLogins: OidcLoginRepository;
   clients: ClientRepository;
   codes: AuthorizationCodeRepository;

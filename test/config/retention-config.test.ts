@@ -31,3 +31,29 @@ describe('retention settings (PURGE_INTERVAL_SECONDS, UNUSED_CLIENT_TTL, AUDIT_R
     expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
 });
+
+describe('personal access token settings (PERSONAL_ACCESS_TOKENS, PERSONAL_ACCESS_TOKEN_MAX_DAYS)', () => {
+  it('defaults to off, with at most 90 days', () => {
+    expect(loadConfig({}).personalAccessTokens).toEqual({ enabled: false, maxDays: 90 });
+  });
+
+  it('turns them on and takes 1 to 366 days', () => {
+    expect(
+      loadConfig({ PERSONAL_ACCESS_TOKENS: 'true', PERSONAL_ACCESS_TOKEN_MAX_DAYS: '366' })
+        .personalAccessTokens,
+    ).toEqual({ enabled: true, maxDays: 366 });
+    expect(loadConfig({ PERSONAL_ACCESS_TOKEN_MAX_DAYS: '1' }).personalAccessTokens.maxDays).toBe(
+      1,
+    );
+  });
+
+  it.each([
+    ['PERSONAL_ACCESS_TOKENS', 'maybe'],
+    ['PERSONAL_ACCESS_TOKEN_MAX_DAYS', '0'],
+    ['PERSONAL_ACCESS_TOKEN_MAX_DAYS', '367'],
+    ['PERSONAL_ACCESS_TOKEN_MAX_DAYS', '30d'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});

@@ -164,4 +164,70 @@ describe('serve --role oauth + serve --role mcp (RFC 7662 between them)', () => 
     // Documented bound: at most INTROSPECTION_CACHE_SECONDS, plus one request's latency.
     expect(observedAfterMs).toBeLessThanOrEqual(CACHE_SECONDS * 1000 + 500);
   });
+
+  it('stops a token disconnected on /account at the MCP role within the cache bound, and shows its last use', async () => {
+    const redirectUri = 'http://127.0.0.1:45999/cb';
+    const registered = (await (
+      await fetch(`${publicUrl}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          client_name: 'Split Disconnect',
+          redirect_uris: [redirectUri],
+          token_endpoint_auth_method: 'none',
+          grant_types: ['authorization_code', 'refresh_token'],
+        }),
+      })
+    ).json()) as { client_id: string };
+    const pkce = newPkce();
+    const url = new URL(`${publicUrl}/authorize`);
+    url.search = new URLSearchParams({
+      client_id: registered.client_id,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      code_challenge: pkce.challenge,
+      code_challenge_method: 'S256',
+    }).toString();
+    const browser = new PageAgent(fetch, publicUrl);
+    const callback = await signInAndConsent(browser, url.toString(), {
+      username: 'admin',
+      password: oauthProc.adminPassword ?? '',
+    });
+    const tokens = (await (
+      await fetch(`${publicUrl}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          client_id: registered.client_id,
+          code: callback.searchParams.get('code') ?? '',
+          code_verifier: pkce.verifier,
+          redirect_uri: redirectUri,
+        }).toString(),
+      })
+    ).json()) as { access_token: string };
+    const mcpUrl = `${mcpProc.url}/mcp`;
+    const list = () =>
+      mcpCall(mcpUrl, tokens.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    expect((await list()).status).toBe(200);
+
+    // The consent left this browser signed in at the OAuth role: its /account lists the client.
+    const page = await (await browser.get('/account')).text();
+    expect(page).toContain('<h3>Split Disconnect <span class="tag">(not verified)</span></h3>');
+    expect(page).toMatch(/<dt>Last used<\/dt><dd><time datetime="/);
+    const grantId = /action="\/account\/grants\/([^/"]+)\/disconnect"/.exec(page)?.[1] ?? '';
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const disconnected = await browser.post(`/account/grants/${grantId}/disconnect`, {
+      csrf_token: csrf,
+    });
+    expect(disconnected.status).toBe(303);
+    const at = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - at < (CACHE_SECONDS + 3) * 1000) {
+      status = (await list()).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - at).toBeLessThanOrEqual(CACHE_SECONDS * 1000 + 500);
+  });
 });

@@ -34,6 +34,7 @@ const COMMANDS = [
   'jira set-credentials',
   'jira status',
   'oidc set-client-secret',
+  'atlassian set-client-secret',
 ];
 
 describe('jira-mcp-gateway --help', () => {

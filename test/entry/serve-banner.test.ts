@@ -34,6 +34,23 @@ describe('serve start-up banner', () => {
     expect(lines.join('\n')).not.toContain('also answers as');
   });
 
+  it('prints the Jira mode and, under it, the Atlassian callback URL to register', () => {
+    const lines = bannerLines({
+      config: loadConfig({ PORT: '8080' }),
+      url: 'http://127.0.0.1:8080',
+      data: './data/gateway.db (master key: file)',
+      jira: "each person's own Atlassian account (JIRA_AUTH=atlassian-oauth, OAuth 2.0 3LO app abc) on https://acme.atlassian.net",
+      jiraNotes: [
+        'Atlassian callback URL (register it in the developer console): https://gw.example.com/jira/oauth/callback',
+      ],
+    });
+    const at = lines.findIndex((line) => line.startsWith('  Jira:'));
+    expect(lines.slice(at, at + 2)).toStrictEqual([
+      "  Jira:                each person's own Atlassian account (JIRA_AUTH=atlassian-oauth, OAuth 2.0 3LO app abc) on https://acme.atlassian.net",
+      '                       Atlassian callback URL (register it in the developer console): https://gw.example.com/jira/oauth/callback',
+    ]);
+  });
+
   it('leads with the listener for the OAuth-only role, which serves no /mcp', () => {
     const lines = banner({ ROLE: 'oauth', PUBLIC_URL: 'https://as.example.com' });
     expect(lines[0]).toBe('jira-mcp-gateway listening on http://127.0.0.1:8080 (role: oauth)');

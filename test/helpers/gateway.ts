@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { composeGateway, type ComposeOptions } from '../../src/entry/compose.js';
 import { createLogger } from '../../src/http/logger.js';
 import type { GatewayApp } from '../../src/http/types.js';
+import type { PersonalJira } from '../../src/jira/person/personal-jira.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/open-sqlite-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
 
@@ -33,7 +34,16 @@ export interface TestGateway {
  */
 export async function createTestGateway(
   env: Record<string, string> = {},
-  extra: Partial<Pick<ComposeOptions, 'mountMcp' | 'metadataDocumentCa'>> = {},
+  extra: Partial<Pick<ComposeOptions, 'mountMcp' | 'metadataDocumentCa' | 'accountSections'>> = {},
+  jira: {
+    /** Whose Jira account acts (JIRA_AUTH), built on the gateway's own storage and clock. */
+    personalJira?: (parts: {
+      config: Config;
+      storage: Storage;
+      clock: ManualClock;
+    }) => PersonalJira;
+    jiraSiteUrl?: string;
+  } = {},
 ): Promise<TestGateway> {
   const dir = mkdtempSync(path.join(tmpdir(), 'jmg-test-'));
   const config = loadConfig({
@@ -54,6 +64,10 @@ export async function createTestGateway(
     logger: createLogger('silent'),
     peerAddress: () => '203.0.113.7',
     ...extra,
+    ...(jira.personalJira === undefined
+      ? {}
+      : { personalJira: jira.personalJira({ config, storage, clock }) }),
+    ...(jira.jiraSiteUrl === undefined ? {} : { jiraSiteUrl: jira.jiraSiteUrl }),
   });
   const inProcessFetch = ((input: string | URL | Request, init?: RequestInit) =>
     app.request(input instanceof Request ? input : String(input), init)) as typeof fetch;

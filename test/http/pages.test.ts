@@ -330,7 +330,12 @@ describe('renderConsentPage (draft-ietf-oauth-v2-1-13 §4.1.2, RFC 6819 §4.4.1.
   it('shows the claimed website as text (its host), never as a link', () => {
     const html = renderConsentPage(CONSENT);
     expect(html).toContain('<dt>Says its site is</dt><dd>cursor.example</dd>');
-    expect(tags(html).filter((t) => t.name === 'a')).toEqual([]);
+    // The one link is ours: the person's own account page.
+    expect(
+      tags(html)
+        .filter((t) => t.name === 'a')
+        .map((t) => t.attrs.href),
+    ).toEqual(['/account']);
     for (const clientUri of ['javascript:alert(1)', 'not a url', 'data:text/html,hi']) {
       expect(renderConsentPage({ ...CONSENT, clientUri })).not.toContain('Says its site is');
     }

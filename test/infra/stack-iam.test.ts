@@ -7,6 +7,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MCP_TABLE_ACTIONS, OAUTH_TABLE_ACTIONS } from '../../infra/table-actions.js';
+import { INDEX_NAMES } from '../../src/storage/dynamodb/table-schema.js';
 import {
   logicalId,
   prebuildStackFixture,
@@ -53,7 +54,7 @@ describe('GatewayStack: least-privilege IAM', () => {
     }
   });
 
-  it('gives the OAuth function its table actions on the table, the table key via DynamoDB only, and no credential key', () => {
+  it('gives the OAuth function its table actions on the table and its by-parent index only, the table key via DynamoDB only, and no credential key', () => {
     const t = template();
     const table = logicalId(t, 'AWS::DynamoDB::Table', () => true);
     const tableKey = logicalId(t, 'AWS::KMS::Key', (p) =>
@@ -68,8 +69,13 @@ describe('GatewayStack: least-privilege IAM', () => {
     );
     expect(dynamo).toHaveLength(1);
     expect([dynamo[0]?.Action].flat().sort()).toEqual([...OAUTH_TABLE_ACTIONS].sort());
-    // The table only: without Query, its indexes are unreachable anyway.
-    expect(dynamo[0]?.Resource).toEqual({ 'Fn::GetAtt': [table, 'Arn'] });
+    // A person's grants are listed by parent; the other indexes are the admin CLI's.
+    expect(dynamo[0]?.Resource).toEqual([
+      { 'Fn::GetAtt': [table, 'Arn'] },
+      {
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, `/index/${INDEX_NAMES.byParent}`]],
+      },
+    ]);
     const kms = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
     expect(kms).toHaveLength(1);
     expect(kms[0]?.Resource).toEqual({ 'Fn::GetAtt': [tableKey, 'Arn'] });
@@ -77,7 +83,7 @@ describe('GatewayStack: least-privilege IAM', () => {
     expect(JSON.stringify(statements)).not.toContain(credentialKey);
   });
 
-  it('gives the MCP function read and append on the table, and Decrypt on the credential key for its context only', () => {
+  it('gives the MCP function read, append and update on the table (never delete or list), and Decrypt on the credential key for its context only', () => {
     const t = template();
     const credentialKey = logicalId(t, 'AWS::KMS::Key', (p) =>
       String(p.Description).includes('Jira'),
@@ -87,6 +93,8 @@ describe('GatewayStack: least-privilege IAM', () => {
       [s.Action].flat().some((a) => a.startsWith('dynamodb:')),
     );
     expect([dynamo[0]?.Action].flat().sort()).toEqual([...MCP_TABLE_ACTIONS].sort());
+    expect(MCP_TABLE_ACTIONS).not.toContain('dynamodb:DeleteItem');
+    expect(MCP_TABLE_ACTIONS).not.toContain('dynamodb:Query');
     const decrypt = statements.find((s) => JSON.stringify(s.Resource).includes(credentialKey));
     expect(decrypt).toMatchObject({
       Action: 'kms:Decrypt',

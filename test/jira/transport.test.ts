@@ -1,6 +1,9 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { staticCredentialsProvider } from '../../src/jira/credentials.js';
+import {
+  staticCredentialsProvider,
+  type JiraCredentialsProvider,
+} from '../../src/jira/credentials.js';
 import { JiraClient } from '../../src/jira/client.js';
 import { JiraError } from '../../src/jira/errors.js';
 import { API_TOKEN, BASIC, EMAIL, caught, clientFor } from './helpers/client-setup.js';
@@ -400,5 +403,80 @@ describe('Jira errors never carry the credential', () => {
     const error = await jiraError(() => client.getMyself());
     expect(JSON.stringify(error)).not.toContain(API_TOKEN);
     expect(inspect(error)).not.toContain(BASIC);
+  });
+});
+
+describe('Bearer credentials (RFC 6750 §2.1) and a refused token (RFC 6750 §3.1)', () => {
+  const ACCESS = 'person-access-token-0123456789abcdef';
+
+  function bearerClient(provider: JiraCredentialsProvider): JiraClient {
+    return new JiraClient({ credentials: provider, maxRetries: 0 });
+  }
+
+  it('sends Authorization: Bearer and keeps the token out of errors when Jira echoes it', async () => {
+    stub.handle((r) => ({
+      status: 400,
+      body: { errorMessages: [`bad ${String(r.headers['authorization'])}`, ACCESS] },
+    }));
+    const client = bearerClient({
+      get: () => Promise.resolve({ kind: 'bearer', baseUrl: stub.url, accessToken: ACCESS }),
+    });
+    const error = await jiraError(() => client.getMyself());
+    expect(stub.requests[0]?.headers['authorization']).toBe(`Bearer ${ACCESS}`);
+    expect(error.errorMessages).toEqual(['bad Bearer [redacted]', '[redacted]']);
+    expect(JSON.stringify(error)).not.toContain(ACCESS);
+  });
+
+  it('tells the provider about a 401, and retries once with the credential it then gives', async () => {
+    const seen: string[] = [];
+    let token = 'first-token';
+    stub.handle((r) =>
+      r.headers['authorization'] === 'Bearer second-token'
+        ? { status: 200, body: { accountId: 'acc-1' } }
+        : { status: 401, body: { code: 401, message: 'Unauthorized' } },
+    );
+    const client = bearerClient({
+      get: () => Promise.resolve({ kind: 'bearer', baseUrl: stub.url, accessToken: token }),
+      rejected: (credentials, rejection) => {
+        seen.push(
+          `${credentials.kind ?? 'basic'} ${String(rejection.status)} ${rejection.bodyText}`,
+        );
+        token = 'second-token';
+        return Promise.resolve(true);
+      },
+    });
+    expect((await client.getMyself()).accountId).toBe('acc-1');
+    expect(seen).toEqual(['bearer 401 {"code":401,"message":"Unauthorized"}']);
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  it('makes a 401 final when the provider declines, and never retries twice', async () => {
+    stub.handle(() => ({ status: 401, body: 'Unauthorized' }));
+    let calls = 0;
+    const declining = bearerClient({
+      get: () => Promise.resolve({ kind: 'bearer', baseUrl: stub.url, accessToken: ACCESS }),
+      rejected: () => Promise.resolve(false),
+    });
+    expect((await jiraError(() => declining.getMyself())).code).toBe('unauthorized');
+    expect(stub.requests).toHaveLength(1);
+    const eager = bearerClient({
+      get: () => Promise.resolve({ kind: 'bearer', baseUrl: stub.url, accessToken: ACCESS }),
+      rejected: () => {
+        calls += 1;
+        return Promise.resolve(true);
+      },
+    });
+    expect((await jiraError(() => eager.getMyself())).code).toBe('unauthorized');
+    expect(calls).toBe(1);
+    expect(stub.requests).toHaveLength(3);
+  });
+
+  it('lets the provider turn a 401 into its own error (a broken link)', async () => {
+    stub.handle(() => ({ status: 401, body: 'Unauthorized' }));
+    const client = bearerClient({
+      get: () => Promise.resolve({ kind: 'bearer', baseUrl: stub.url, accessToken: ACCESS }),
+      rejected: () => Promise.reject(new RangeError('link broken')),
+    });
+    await expect(client.getMyself()).rejects.toThrow(new RangeError('link broken'));
   });
 });

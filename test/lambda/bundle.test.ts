@@ -49,6 +49,25 @@ function forbiddenInputs(metafile: Metafile): string[] {
   return Object.keys(metafile.inputs).filter((input) => FORBIDDEN.some((re) => re.test(input)));
 }
 
+/**
+ * The inputs evaluated when the bundle is imported: those reachable from
+ * `entry` by static imports and requires. A module reached only through a
+ * dynamic `import()` is bundled behind a lazy initializer (esbuild, no
+ * splitting) and evaluated on the first call that imports it.
+ */
+function eagerInputs(metafile: Metafile, entry: string): Set<string> {
+  const seen = new Set<string>([entry]);
+  const queue = [entry];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    for (const edge of metafile.inputs[next]?.imports ?? []) {
+      if (edge.kind === 'dynamic-import' || edge.external === true || seen.has(edge.path)) continue;
+      seen.add(edge.path);
+      queue.push(edge.path);
+    }
+  }
+  return seen;
+}
+
 /** Imports left for Node to resolve at run time, other than its built-ins. */
 function externalPackages(metafile: Metafile): string[] {
   const builtins = new Set(builtinModules);
@@ -77,10 +96,37 @@ describe('Lambda bundles (esbuild metafile inputs)', () => {
     },
   );
 
-  it('keeps the MCP code out of the OAuth bundle', async () => {
+  it('keeps the MCP server and SDK out of the OAuth bundle', async () => {
     const inputs = Object.keys((await metafileOf(LAMBDA_ENTRIES.oauth)).inputs);
-    expect(inputs.filter((i) => i.startsWith('src/mcp/') || i.startsWith('src/jira/'))).toEqual([]);
-    expect(inputs.filter((i) => i.includes('node_modules/@aws-crypto/'))).toEqual([]);
+    // The Jira client is in it since per-person Jira: the link pages exchange
+    // codes with Atlassian and check a person's token against /myself.
+    expect(
+      inputs.filter((i) => i.startsWith('src/mcp/') || i.includes('@modelcontextprotocol/')),
+    ).toEqual([]);
+  });
+
+  it.each(['oauth', 'mcp'] as const)(
+    'loads the Encryption SDK in the %s function only through the lazy KMS cipher (not at cold start)',
+    async (fn) => {
+      const metafile = await metafileOf(LAMBDA_ENTRIES[fn]);
+      const eager = eagerInputs(metafile, `src/entry/lambda-${fn}.ts`);
+      const esdk = (inputs: Iterable<string>): string[] =>
+        [...inputs].filter((i) => i.includes('node_modules/@aws-crypto/'));
+      // Present (the cipher can decrypt the stored secrets), but evaluated on first use only.
+      expect(esdk(Object.keys(metafile.inputs)).length).toBeGreaterThan(0);
+      expect(Object.keys(metafile.inputs)).toContain('src/crypto/kms-cipher.ts');
+      expect(esdk(eager)).toEqual([]);
+      expect(eager.has('src/crypto/kms-cipher.ts')).toBe(false);
+      expect(metafile.inputs['src/entry/lambda-cipher.ts']?.imports).toContainEqual(
+        expect.objectContaining({ path: 'src/crypto/kms-cipher.ts', kind: 'dynamic-import' }),
+      );
+    },
+  );
+
+  it('finds the Encryption SDK among the eager inputs of a module that imports it statically, so the check above can fail', async () => {
+    const entry = path.join(REPO_ROOT, 'src/crypto/kms-cipher.ts');
+    const eager = eagerInputs(await metafileOf(entry), 'src/crypto/kms-cipher.ts');
+    expect([...eager].some((i) => i.includes('node_modules/@aws-crypto/'))).toBe(true);
   });
 
   it('finds the local-only modules in the local runtime, so the check above can fail', async () => {

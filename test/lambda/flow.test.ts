@@ -7,9 +7,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kmsGrants } from '../../infra/kms-grants.js';
 import { MCP_TABLE_ACTIONS, OAUTH_TABLE_ACTIONS } from '../../infra/table-actions.js';
 import { inputValue } from '../helpers/browser.js';
 import { resultHeader, resultText, type HttpApiAgent } from './helpers/http-api-event.js';
+import { callsOutsideGrants } from './helpers/kms-grant-check.js';
 import { PUBLIC_URL, startLambdaBed, USER, type LambdaBed } from './helpers/lambda-bed.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:53682/callback';
@@ -288,5 +290,12 @@ describe('Lambda handlers: OAuth 2.1 authorization code flow and MCP over API Ga
     expect(bed.actions.mcp.size).toBeGreaterThan(0);
     expect([...bed.actions.oauth].filter((a) => !OAUTH_TABLE_ACTIONS.includes(a))).toEqual([]);
     expect([...bed.actions.mcp].filter((a) => !MCP_TABLE_ACTIONS.includes(a))).toEqual([]);
+  });
+
+  it('asks KMS only for what the CDK app grants each function in service mode', () => {
+    const grants = { jiraAuth: 'service', oidcClientSecret: false } as const;
+    expect(bed.kmsCalls.mcp.length).toBeGreaterThan(0);
+    expect(bed.kmsCalls.oauth).toEqual([]);
+    expect(callsOutsideGrants(bed.kmsCalls.mcp, kmsGrants('mcp', grants))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config.js';
 import { createLambdaHandlers } from '../../src/entry/lambda.js';
+import { loadLambdaConfig } from '../../src/entry/lambda-config.js';
 import { createPrincipal, mintToken, type Principal } from '../mcp/helpers/tokens.js';
 import { httpApiEvent, resultHeader, resultText } from './helpers/http-api-event.js';
 import { KEY_ARN, PUBLIC_URL, startLambdaBed, type LambdaBed } from './helpers/lambda-bed.js';
@@ -27,6 +28,7 @@ function mcpPost(body: unknown, headers: Record<string, string> = {}) {
 }
 
 const LIST = { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} };
+const SITE = 'https://acme.atlassian.net';
 
 describe('MCP function: 401 and 403 (RFC 6750 §3.1, RFC 9728 §5.1)', () => {
   let bed: LambdaBed;
@@ -198,22 +200,25 @@ describe('Lambda configuration: no secret in the environment, DynamoDB only', ()
   };
   const event = httpApiEvent({ method: 'GET', url: '/healthz' });
 
-  it.each(['JIRA_API_TOKEN', 'MASTER_KEY', 'INTROSPECTION_CLIENT_SECRET'])(
-    'refuses %s in the environment, naming it but never its value',
-    async (name) => {
-      const value = 'c2VjcmV0LXZhbHVlLXRoYXQtbXVzdC1ub3QtbGVhay0xMjM0NTY=';
-      const { oauth, mcp } = createLambdaHandlers({ ...BASE, [name]: value });
-      for (const handler of [oauth, mcp]) {
-        const error = await handler(event).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(error).toBeInstanceOf(ConfigError);
-        expect((error as Error).message).toContain(`${name}: must not be set on Lambda`);
-        expect((error as Error).message).not.toContain(value);
-      }
-    },
-  );
+  it.each([
+    'JIRA_API_TOKEN',
+    'MASTER_KEY',
+    'INTROSPECTION_CLIENT_SECRET',
+    'OIDC_CLIENT_SECRET',
+    'ATLASSIAN_CLIENT_SECRET',
+  ])('refuses %s in the environment, naming it but never its value', async (name) => {
+    const value = 'c2VjcmV0LXZhbHVlLXRoYXQtbXVzdC1ub3QtbGVhay0xMjM0NTY=';
+    const { oauth, mcp } = createLambdaHandlers({ ...BASE, [name]: value });
+    for (const handler of [oauth, mcp]) {
+      const error = await handler(event).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain(`${name}: must not be set on Lambda`);
+      expect((error as Error).message).not.toContain(value);
+    }
+  });
 
   it('refuses TRUST_PROXY, since the client address is API Gateway’s sourceIp', async () => {
     const { oauth, mcp } = createLambdaHandlers({ ...BASE, TRUST_PROXY: 'true' });
@@ -234,6 +239,56 @@ describe('Lambda configuration: no secret in the environment, DynamoDB only', ()
     await expect(mcp(event)).rejects.toThrow('KMS_KEY_ID: required by the MCP function');
     const health = await oauth(event);
     expect(health.statusCode).toBe(200);
+  });
+
+  it('points each refused secret at where it is stored instead', () => {
+    for (const [name, instead] of [
+      ['OIDC_CLIENT_SECRET', 'store it encrypted with `oidc set-client-secret`'],
+      ['ATLASSIAN_CLIENT_SECRET', 'store it encrypted with `atlassian set-client-secret`'],
+      ['JIRA_API_TOKEN', 'store the Jira credential with `jira set-credentials`'],
+    ] as const) {
+      expect(() => loadLambdaConfig({ ...BASE, [name]: 'x' }, 'oauth')).toThrow(
+        `${name}: must not be set on Lambda (${instead}; docs/deploy-aws.md)`,
+      );
+    }
+  });
+
+  it('refuses a per-person mode without what Lambda needs: no sandbox plays Atlassian or Jira, and tokens need the KMS key', () => {
+    expect(() => loadLambdaConfig({ ...BASE, JIRA_AUTH: 'atlassian-oauth' }, 'oauth')).toThrow(
+      'ATLASSIAN_CLIENT_ID: required with JIRA_AUTH=atlassian-oauth on Lambda (there is no built-in sandbox to play Atlassian)',
+    );
+    expect(() => loadLambdaConfig({ ...BASE, JIRA_AUTH: 'personal-token' }, 'mcp')).toThrow(
+      'JIRA_BASE_URL: required with JIRA_AUTH=personal-token on Lambda (the site people store their tokens for)',
+    );
+    expect(() =>
+      loadLambdaConfig(
+        { ...BASE, KMS_KEY_ID: '', JIRA_AUTH: 'personal-token', JIRA_BASE_URL: SITE },
+        'oauth',
+      ),
+    ).toThrow(
+      "KMS_KEY_ID: required with JIRA_AUTH=personal-token (each person's Jira tokens are stored encrypted under it)",
+    );
+  });
+
+  it('accepts JIRA_BASE_URL in the per-person modes (the site people link to), refuses it in service mode', () => {
+    const personal = loadLambdaConfig(
+      { ...BASE, JIRA_AUTH: 'personal-token', JIRA_BASE_URL: SITE },
+      'oauth',
+    );
+    expect(personal.config.jira?.baseUrl).toBe(SITE);
+    const threeLo = loadLambdaConfig(
+      {
+        ...BASE,
+        JIRA_AUTH: 'atlassian-oauth',
+        JIRA_BASE_URL: SITE,
+        ATLASSIAN_CLIENT_ID: 'client-id',
+      },
+      'mcp',
+    );
+    expect(threeLo.config.atlassian?.clientId).toBe('client-id');
+    expect(() => loadLambdaConfig({ ...BASE, JIRA_BASE_URL: SITE }, 'mcp')).toThrow(
+      'JIRA_BASE_URL: must not be set on Lambda (the site is stored with `jira set-credentials`; docs/deploy-aws.md)',
+    );
   });
 
   it('reads the environment on the first invocation only, then reuses the app', async () => {

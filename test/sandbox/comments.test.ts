@@ -67,7 +67,7 @@ describe('POST /rest/api/3/issue/{issueIdOrKey}/comment', () => {
     const request = { body: adf('On it.') };
     expect(validateRequestBody('POST', TEMPLATE, request).errors).toEqual([]);
     t.clock.advance(5 * 60_000);
-    const res = await t.call('POST', '/rest/api/3/issue/OPS-1/comment', request, 'bob');
+    const res = await t.call('POST', '/rest/api/3/issue/DEMO-27/comment', request, 'bob');
     expect(res.status).toBe(201);
     expect(specErrors('POST', TEMPLATE, res)).toEqual([]);
     const comment = obj(res.body);
@@ -76,9 +76,9 @@ describe('POST /rest/api/3/issue/{issueIdOrKey}/comment', () => {
       author: { accountId: BOB_ID, displayName: 'Bob Builder' },
       created: '2026-01-31T12:05:00.000+0000',
     });
-    const list = await t.call('GET', '/rest/api/3/issue/OPS-1/comment');
+    const list = await t.call('GET', '/rest/api/3/issue/DEMO-27/comment');
     expect(arr(obj(list.body)['comments']).map((c) => obj(c)['id'])).toEqual([comment['id']]);
-    const issue = await t.call('GET', '/rest/api/3/issue/OPS-1?fields=updated');
+    const issue = await t.call('GET', '/rest/api/3/issue/DEMO-27?fields=updated');
     expect(obj(obj(issue.body)['fields'])['updated']).toBe('2026-01-31T12:05:00.000+0000');
   });
 

@@ -163,7 +163,7 @@ describe('POST /rest/api/3/issue', () => {
         summary: 'Disk almost full on db-2',
         description: adf('92% used.'),
         labels: ['disk', 'db'],
-        assignee: { accountId: BOB_ID },
+        assignee: { accountId: ALICE_ID },
       },
     };
     expect(validateRequestBody('POST', '/rest/api/3/issue', request).errors).toEqual([]);
@@ -184,7 +184,7 @@ describe('POST /rest/api/3/issue', () => {
       status: { name: 'To Do' },
       priority: { name: 'Medium' },
       issuetype: { name: 'Bug' },
-      assignee: { accountId: BOB_ID },
+      assignee: { accountId: ALICE_ID },
       reporter: { accountId: ALICE_ID },
       creator: { accountId: ALICE_ID },
       created: new Date(NOW + 60_000).toISOString().replace('Z', '+0000'),

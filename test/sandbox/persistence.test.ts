@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SandboxStore } from '../../src/sandbox/store.js';
 import { arr, obj, startTestSandbox } from './sandbox-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-persist-'));
@@ -58,6 +60,69 @@ describe('Sandbox persistence (SQLite file)', () => {
       expect(obj(next.body)['key']).toBe('OPS-5');
     } finally {
       await second.close();
+    }
+  });
+
+  it("keeps a restricted comment's visibility across a reopen", async () => {
+    const restrictedDir = mkdtempSync(join(tmpdir(), 'sandbox-persist-visibility-'));
+    try {
+      const first = await startTestSandbox({ dir: restrictedDir });
+      const posted = await first.call('POST', '/rest/api/3/issue/DEMO-2/comment', {
+        body: { type: 'doc', version: 1, content: [] },
+        visibility: { type: 'group', value: 'site-admins' },
+      });
+      expect(posted.status).toBe(201);
+      await first.close();
+      const second = await startTestSandbox({ dir: restrictedDir });
+      try {
+        const alice = await second.call('GET', '/rest/api/3/issue/DEMO-2/comment');
+        const mine = arr(obj(alice.body)['comments'])
+          .map(obj)
+          .find((c) => c['id'] === obj(posted.body)['id']);
+        expect(mine?.['visibility']).toMatchObject({ type: 'group', value: 'site-admins' });
+        const bob = await second.call('GET', '/rest/api/3/issue/DEMO-2/comment', undefined, 'bob');
+        expect(arr(obj(bob.body)['comments']).map((c) => obj(c)['id'])).not.toContain(
+          obj(posted.body)['id'],
+        );
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(restrictedDir, { recursive: true, force: true });
+    }
+  });
+
+  it('adds the visibility columns to a file written before comments could be restricted', () => {
+    const path = join(dir, 'old-layout.db');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE issues (id INTEGER PRIMARY KEY, project_key TEXT NOT NULL, number INTEGER NOT NULL,
+      issue_type_id TEXT NOT NULL, status_id TEXT NOT NULL, priority_id TEXT, summary TEXT NOT NULL,
+      description TEXT, assignee_id TEXT, reporter_id TEXT, creator_id TEXT NOT NULL, labels TEXT NOT NULL,
+      parent_id INTEGER, due_date TEXT, original_estimate_seconds INTEGER, remaining_estimate_seconds INTEGER,
+      created INTEGER NOT NULL, updated INTEGER NOT NULL, status_category_changed INTEGER NOT NULL,
+      resolution_date INTEGER, UNIQUE (project_key, number));
+    CREATE TABLE comments (id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id),
+      author_id TEXT NOT NULL, body TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL);
+    INSERT INTO issues VALUES (10001, 'DEMO', 1, '10001', '10000', '3', 'Old', NULL, NULL, 'a', 'a', '[]',
+      NULL, NULL, NULL, NULL, 1, 1, 1, NULL);
+    INSERT INTO comments VALUES (10000, 10001, 'a', '{"type":"doc","version":1,"content":[]}', 1, 1);`);
+    old.close();
+    const store = new SandboxStore(path);
+    try {
+      expect(store.listAllComments()).toEqual([
+        expect.objectContaining({ id: 10000, visibility: null }),
+      ]);
+      const added = store.insertComment({
+        issueId: 10001,
+        authorId: 'a',
+        body: { type: 'doc', version: 1, content: [] },
+        visibility: { type: 'role', value: 'Administrators' },
+        created: 2,
+        updated: 2,
+      });
+      expect(store.listComments(10001).at(-1)).toEqual(added);
+    } finally {
+      store.close();
     }
   });
 });

@@ -22,12 +22,18 @@ export const NOW = Date.UTC(2026, 0, 31, 12, 0, 0);
 export const ALICE_ID = '712020:aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 export const BOB_ID = '712020:bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 
-export type Who = 'alice' | 'bob';
+/** A sandbox account by name: a seeded one, or one a test added with the default e-mail. */
+export type Who = 'alice' | 'bob' | (string & {});
 
-/** `Authorization` for a seeded user. */
+/** `Authorization` for an account: `<name>@example.com` with its documented token. */
 export function basic(who: Who): string {
-  const email = who === 'alice' ? 'alice@example.com' : 'bob@example.com';
-  return `Basic ${Buffer.from(`${email}:${SANDBOX_API_TOKENS[who]}`).toString('base64')}`;
+  const token =
+    who === 'alice'
+      ? SANDBOX_API_TOKENS.alice
+      : who === 'bob'
+        ? SANDBOX_API_TOKENS.bob
+        : `sandbox-token-${who}`;
+  return `Basic ${Buffer.from(`${who}@example.com:${token}`).toString('base64')}`;
 }
 
 export interface JsonResponse {

@@ -178,11 +178,11 @@ describe('GET /rest/api/3/search/jql', () => {
   });
 
   it('resolves currentUser() to whoever authenticated', async () => {
-    const jql = q('project = OPS AND assignee = currentUser() ORDER BY key');
+    const jql = q('assignee = currentUser() AND labels = payments ORDER BY key');
     const alice = await t.call('GET', `${TEMPLATE}?jql=${jql}&fields=summary`);
     const bob = await t.call('GET', `${TEMPLATE}?jql=${jql}&fields=summary`, undefined, 'bob');
-    expect(keysOf(alice)).toEqual(['OPS-2']);
-    expect(keysOf(bob)).toEqual(['OPS-1', 'OPS-3']);
+    expect(keysOf(alice)).toEqual(['DEMO-3', 'DEMO-11']);
+    expect(keysOf(bob)).toEqual(['DEMO-4', 'DEMO-23']);
   });
 });
 

@@ -26,7 +26,7 @@ describe('GET /rest/api/3/myself', () => {
       displayName: 'Alice Admin',
       active: true,
       timeZone: 'UTC',
-      groups: { size: 1, items: [] },
+      groups: { size: 3, items: [] },
     });
   });
 
@@ -86,9 +86,12 @@ describe('GET /rest/api/3/user/assignable/search', () => {
     expect(ids(byProject.body)).toEqual([ALICE_ID, BOB_ID]);
     const byIssue = await t.call(
       'GET',
-      '/rest/api/3/user/assignable/search?issueKey=OPS-1&query=bob',
+      '/rest/api/3/user/assignable/search?issueKey=DEMO-1&query=bob',
     );
     expect(ids(byIssue.body)).toEqual([BOB_ID]);
+    // Bob holds no role in OPS, so he cannot be assigned there.
+    const ops = await t.call('GET', '/rest/api/3/user/assignable/search?issueKey=OPS-1&query=');
+    expect(ids(ops.body)).toEqual([ALICE_ID]);
   });
 
   it('answers 400 without a project or issue, 404 for unknown ones', async () => {

@@ -10,6 +10,7 @@ import { describeClientContract } from './contract/clients-contract.js';
 import { describeCodeContract } from './contract/codes-contract.js';
 import { describeCounterContract } from './contract/counters-contract.js';
 import { describeGrantContract } from './contract/grants-contract.js';
+import { describeJiraLinkContract } from './contract/jira-links-contract.js';
 import { describePurgeContract } from './contract/purge-contract.js';
 import { describeOidcLoginContract } from './contract/oidc-logins-contract.js';
 import { describeRotationContract } from './contract/rotation-contract.js';
@@ -40,5 +41,6 @@ export function describeStorageContract(name: string, open: OpenStorage): void {
     describeCounterContract(handle);
     describeSessionContract(handle);
     describeOidcLoginContract(handle);
+    describeJiraLinkContract(handle);
   });
 }

@@ -18,9 +18,16 @@ import { makeTempDir, type TempDir } from './sqlite/temp-dir.js';
 describeStorageContract('SQLite', () => {
   const dir = makeTempDir();
   const storage = openSqliteStorage({ path: dir.file('gateway.db') });
+  const peers: Storage[] = [];
   return Promise.resolve({
     storage,
+    openPeer: () => {
+      const peer = openSqliteStorage({ path: dir.file('gateway.db') });
+      peers.push(peer);
+      return peer;
+    },
     cleanup: async () => {
+      await Promise.all(peers.map((peer) => peer.close()));
       await storage.close();
       dir.remove();
     },

@@ -3,6 +3,7 @@
  * long, and the choice to allow (possibly fewer scopes) or deny.
  */
 import { escapeHtml } from './escape-html.js';
+import { describeJiraAccount, type JiraAccountView } from './jira-link-pages.js';
 import { assertLocalPath, hiddenFields, renderDocument } from './layout.js';
 
 export interface ConsentScope {
@@ -30,10 +31,46 @@ export interface ConsentPageInput {
   /** Who is signed in, so a shared computer's stale session is noticed. */
   username: string;
   scopes: readonly ConsentScope[];
+  /**
+   * Step-up: what this application already holds from this person. When
+   * non-empty, the page says the application asks for more access than it
+   * has, lists these as already allowed (submitted with the form, not
+   * choices), and `scopes` holds only the new ones.
+   */
+  alreadyGranted?: readonly { scope: string; description: string }[] | undefined;
   /** e.g. "1 hour". */
   accessTokenLifetime: string;
   /** e.g. "90 days". */
   refreshLifetime: string;
+  /**
+   * Whose Jira account the actions use (JIRA_AUTH): the person's own, or the
+   * shared account everybody borrows (`account` absent when Jira could not
+   * say who it is). Absent: no Jira line.
+   */
+  jira?:
+    | { shared: false; account: JiraAccountView }
+    | { shared: true; account?: JiraAccountView | undefined }
+    | undefined;
+}
+
+/**
+ * The "In Jira" paragraph: never more than the mode gives. The person's own
+ * account, or the shared one that every person using the gateway acts as.
+ */
+function jiraParagraph(jira: ConsentPageInput['jira']): string {
+  if (jira === undefined) return '';
+  let text: string;
+  if (!jira.shared) {
+    text = `Actions in Jira will be made as ${describeJiraAccount(jira.account)}.`;
+  } else if (jira.account === undefined) {
+    text =
+      "Actions in Jira will be made by this gateway's shared Jira account; every person using this gateway acts as that account.";
+  } else {
+    const site =
+      jira.account.siteUrl === '' ? '' : ` on <strong>${escapeHtml(jira.account.siteUrl)}</strong>`;
+    text = `Actions in Jira will be made by the shared account <strong>${escapeHtml(jira.account.displayName)}</strong>${site}; every person using this gateway acts as that account.`;
+  }
+  return `<h2>In Jira</h2>\n<p id="jira-account">${text}</p>\n`;
 }
 
 /** Host of an http(s) URL, or undefined: anything else is not worth showing. */
@@ -72,6 +109,27 @@ function scopeRow(item: ConsentScope, index: number): string {
 }
 
 /**
+ * The step-up notice and what the application already has, which the new
+ * grant keeps (see src/oauth/step-up-consent.ts: the server takes it from
+ * storage, not from the form). Each is also sent as a hidden `scope`, so
+ * that if the earlier grant ends before the form is sent, the person's
+ * "Allow" still covers what they saw listed (when it was requested).
+ * @see MCP 2025-11-25 authorization (Step-Up Authorization Flow)
+ */
+function stepUpSection(granted: readonly { scope: string; description: string }[]): string {
+  const items = granted.map((item) => {
+    const scope = escapeHtml(item.scope);
+    return `<li>${escapeHtml(item.description)} <code>${scope}</code><input type="hidden" name="scope" value="${scope}"></li>`;
+  });
+  return `<p class="note" id="step-up">This application is asking for more access than it has. It already has what you allowed before; only what is listed under “It is asking to also” is new.</p>
+<h2>Already allowed</h2>
+<ul class="granted">
+${items.join('\n')}
+</ul>
+`;
+}
+
+/**
  * The consent form: hidden `csrf_token` and `request`, one `scope` checkbox
  * per requested scope, and `decision` buttons `deny` and `approve`. Deny comes
  * first, so it is the default button. Every value is escaped.
@@ -84,7 +142,9 @@ export function renderConsentPage(input: ConsentPageInput): string {
   const name = escapeHtml(input.clientName);
   const verified = input.clientVerified === true;
   const website = websiteHost(input.clientUri);
-  const body = `<h1>Allow “${name}” to use your Jira?</h1>
+  const granted = input.alreadyGranted ?? [];
+  const stepUp = granted.length > 0;
+  const body = `<h1>${stepUp ? `Allow “${name}” more access to your Jira?` : `Allow “${name}” to use your Jira?`}</h1>
 <p class="muted">Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
 <h2>The application</h2>
 <dl>
@@ -97,10 +157,10 @@ ${
   verified
     ? ''
     : `<p class="note">The application chose this name itself; nobody has checked it. Continue only if you just started signing in from an application you trust, and it runs at the address above.</p>\n`
-}<form method="post" action="${escapeHtml(action)}">
+}${jiraParagraph(input.jira)}<form method="post" action="${escapeHtml(action)}">
 ${hiddenFields(input.csrfToken, input.requestId)}
-<fieldset>
-<legend>It will be able to</legend>
+${stepUp ? stepUpSection(granted) : ''}<fieldset>
+<legend>${stepUp ? 'It is asking to also' : 'It will be able to'}</legend>
 ${input.scopes.map(scopeRow).join('\n')}
 </fieldset>
 <h2>For how long</h2>
@@ -109,7 +169,8 @@ ${input.scopes.map(scopeRow).join('\n')}
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
 <button type="submit" name="decision" value="approve" class="primary">Allow</button>
 </div>
-</form>`;
+</form>
+<p class="muted">You can see and disconnect the applications you allowed on <a href="/account">your account page</a>.</p>`;
   return renderDocument({
     nonce: input.nonce,
     title: `Allow ${input.clientName}?`,

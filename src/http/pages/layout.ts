@@ -98,6 +98,12 @@ legend{font-weight:600;padding:0 .25rem}
 .scope label{font-weight:400;margin:0}
 .scope code{display:block;color:var(--muted)}
 .tag{font-size:.8125rem;color:var(--muted);font-weight:600}
+.status{border-left:4px solid var(--accent);background:var(--page);padding:.75rem 1rem;border-radius:.25rem;margin:1rem 0}
+.apps{list-style:none;margin:0;padding:0}
+.app{border-top:1px solid var(--border);padding:1rem 0}
+.app h3{font-size:1rem;margin:0 0 .25rem;overflow-wrap:anywhere}
+.scopes{margin:0;padding-left:1.1rem}
+.sign-out{margin-top:2rem;border-top:1px solid var(--border);padding-top:1rem}
 `.trim();
 
 export interface DocumentParts {

@@ -1,19 +1,30 @@
 /**
- * Read tools about the Jira site rather than one issue: who the gateway is
- * in Jira, which projects exist, who users are.
+ * Read tools about the Jira site rather than one issue: whose Jira account
+ * acts, which projects exist, who users are.
  */
 import { z } from 'zod';
+import type { JiraAuthMode } from '../../jira/person/personal-jira.js';
 import { SCOPES } from '../../oauth/scopes.js';
 import { READ_ANNOTATIONS } from './common-schemas.js';
 import { oneLine, toUserView, USER_SCHEMA } from './format.js';
 import { defineTool, type JiraTool } from './tool-definition.js';
+
+/** How each JIRA_AUTH mode is explained to the model and the person. */
+const ACTING_AS: Readonly<Record<JiraAuthMode, string>> = {
+  service:
+    "the gateway's shared Jira account: every person using this gateway acts as it, with its permissions",
+  'atlassian-oauth':
+    'your own Atlassian account, linked to this gateway: you act with your own Jira permissions',
+  'personal-token':
+    'your own Jira API token, stored at this gateway: you act with your own Jira permissions',
+};
 
 const whoami = defineTool({
   name: 'jira_whoami',
   scope: SCOPES.read,
   title: 'Who am I in Jira',
   description:
-    'Shows the Jira account this gateway acts as, the gateway user and app you are calling for, your granted scopes, and which projects are reachable. ' +
+    'Shows the Jira account your calls act as (your own, or the shared account of this gateway), the gateway user and app you are calling for, your granted scopes, and which projects are reachable. ' +
     'Use it first when unsure what you may do, or to get your own Jira accountId (for example to assign an issue to yourself). Takes no arguments.',
   inputSchema: z.object({}),
   outputSchema: z.object({
@@ -22,6 +33,12 @@ const whoami = defineTool({
       displayName: z.string().nullable(),
       emailAddress: z.string().nullable(),
       timeZone: z.string().nullable(),
+    }),
+    /** JIRA_AUTH: whose account acts, and on which site. */
+    actingAs: z.object({
+      mode: z.enum(['service', 'atlassian-oauth', 'personal-token']),
+      shared: z.boolean(),
+      site: z.string().nullable(),
     }),
     caller: z.object({
       userId: z.string(),
@@ -33,8 +50,11 @@ const whoami = defineTool({
     readOnly: z.boolean(),
   }),
   annotations: READ_ANNOTATIONS,
-  async run(_input, { jira, caller, projects, readOnly }) {
+  async run(_input, { jira, caller, projects, readOnly, jiraAccount }) {
+    // Asked of Jira with the caller's own client, so it is the account that really acts.
     const me = await jira.getMyself();
+    const mode = jiraAccount?.mode ?? 'service';
+    const site = jiraAccount?.actor?.siteUrl ?? null;
     const allowedProjects = projects.restricted ? [...projects.projects] : null;
     const structured = {
       jiraAccount: {
@@ -43,12 +63,14 @@ const whoami = defineTool({
         emailAddress: me.emailAddress ?? null,
         timeZone: me.timeZone ?? null,
       },
+      actingAs: { mode, shared: mode === 'service', site },
       caller: { ...caller, scopes: [...caller.scopes] },
       allowedProjects,
       readOnly,
     };
     const markdown = [
-      `Jira account: **${me.displayName ?? me.accountId}** (accountId \`${me.accountId}\`)`,
+      `Jira account: **${me.displayName ?? me.accountId}** (accountId \`${me.accountId}\`)${site === null ? '' : ` on ${site}`}`,
+      `Acting as: ${ACTING_AS[mode]} (JIRA_AUTH=${mode})`,
       `Gateway user: ${caller.username ?? caller.userId} · app (client): \`${caller.clientId}\``,
       `Scopes: ${caller.scopes.join(' ') || '(none)'}${readOnly ? ' · gateway is read-only' : ''}`,
       `Projects: ${allowedProjects === null ? 'all projects the Jira account can see' : allowedProjects.join(', ')}`,

@@ -4,6 +4,7 @@
  * `scope` to answer step-up challenges, and tests can call `execute` directly.
  */
 import type { z } from 'zod';
+import type { JiraActor, JiraAuthMode } from '../../jira/person/personal-jira.js';
 import { MarkdownLimitError } from '../../jira/adf/limits.js';
 import type { Scope } from '../../oauth/scopes.js';
 import { confineJira, type JiraApi } from './confined-jira.js';
@@ -34,6 +35,11 @@ export interface ToolContext {
   caller: ToolCaller;
   /** `READ_ONLY`: write tools are not offered at all. */
   readOnly: boolean;
+  /**
+   * Whose Jira account the call runs as (JIRA_AUTH) and, when known, that
+   * account's site; absent means the shared service account.
+   */
+  jiraAccount?: { mode: JiraAuthMode; actor?: JiraActor | undefined };
 }
 
 /** A successful call: Markdown for the model, structured data matching the output schema. */

@@ -43,7 +43,7 @@ export function compileJql(query: JqlQuery, ctx: JqlContext): CompiledJql {
   const errors: string[] = [];
   const matches =
     query.where === undefined ? () => true : compileExpression(query.where, ctx, errors);
-  const compare = compileOrder(query.orderBy, errors);
+  const compare = compileOrder(query.orderBy, errors, ctx.users);
   if (errors.length > 0) throw new JqlError(errors);
   return { matches, compare, bounded: query.where !== undefined };
 }

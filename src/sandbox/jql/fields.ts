@@ -8,14 +8,13 @@ import { adfToText } from '../adf.js';
 import {
   findIssueType,
   findPriority,
-  findProject,
   findStatus,
   priorityById,
-  PROJECTS,
   STATUS_CATEGORIES,
   statusById,
+  type ProjectDef,
 } from '../catalog.js';
-import { SANDBOX_USERS } from '../seed.js';
+import type { SandboxUser } from '../directory.js';
 import type { CommentRecord, IssueRecord } from '../store.js';
 import type { Operator } from './ast.js';
 
@@ -48,8 +47,12 @@ export function toJqlIssue(
 export interface JqlContext {
   now: number;
   currentAccountId: string;
-  /** Looks an issue up by key or id, for `key = …` and `parent = …`. */
+  /** Looks an issue up by key or id, for `key = …` and `parent = …`; only issues the searcher may see. */
   findIssue(keyOrId: string): IssueRecord | undefined;
+  /** The projects the searcher may browse: any other is unknown to the query, as in Jira. */
+  projects: readonly ProjectDef[];
+  /** The accounts user fields resolve against. */
+  users: readonly SandboxUser[];
 }
 
 export type Scalar = string | number;
@@ -106,9 +109,9 @@ function user(get: (issue: IssueRecord) => string | null): JqlField {
       const id = get(issue.record);
       return id === null ? [] : [id];
     },
-    resolve: (value, field) => {
+    resolve: (value, field, ctx) => {
       const wanted = value.toLowerCase();
-      const found = SANDBOX_USERS.find(
+      const found = ctx.users.find(
         (u) =>
           u.accountId === value ||
           u.emailAddress.toLowerCase() === wanted ||
@@ -171,8 +174,8 @@ const FIELDS: Record<string, JqlField> = {
     kind: 'equality',
     operators: EQUALITY,
     values: (issue) => [issue.record.projectKey],
-    resolve: (value, field) => {
-      const project = findProject(value) ?? findProjectByName(value);
+    resolve: (value, field, ctx) => {
+      const project = findVisibleProject(ctx, value);
       return project === undefined ? unknownValue(value, field) : { value: project.key };
     },
   },
@@ -254,9 +257,13 @@ const FIELDS: Record<string, JqlField> = {
   duedate: DUE_DATE,
 };
 
-function findProjectByName(name: string): ReturnType<typeof findProject> {
-  const wanted = name.toLowerCase();
-  return PROJECTS.find((project) => project.name.toLowerCase() === wanted);
+// By id, key or name (case-insensitive), among the projects the searcher may see.
+function findVisibleProject(ctx: JqlContext, value: string): ProjectDef | undefined {
+  const wanted = value.toLowerCase();
+  return (
+    ctx.projects.find((p) => p.id === value || p.key.toLowerCase() === wanted) ??
+    ctx.projects.find((p) => p.name.toLowerCase() === wanted)
+  );
 }
 
 /** The field named `name` (case-insensitive), or undefined if the sandbox has none. */

@@ -8,7 +8,7 @@
  * Highest); statuses by workflow position; users by display name.
  */
 import { issueTypeById, priorityById, statusById } from '../catalog.js';
-import { findUser } from '../seed.js';
+import type { SandboxUser } from '../directory.js';
 import type { SortTerm } from './ast.js';
 import type { JqlIssue } from './fields.js';
 
@@ -18,25 +18,30 @@ type SortValue = string | number | null;
 
 const MAX_SORT_FIELDS = 7;
 
-const userName = (accountId: string | null): SortValue =>
-  accountId === null ? null : (findUser(accountId)?.displayName.toLowerCase() ?? accountId);
+type SortKey = (issue: JqlIssue) => SortValue | [string, number];
 
-const SORT_KEYS: Record<string, (issue: JqlIssue) => SortValue | [string, number]> = {
-  key: (issue) => [issue.record.projectKey, issue.record.number],
-  created: (issue) => issue.record.created,
-  updated: (issue) => issue.record.updated,
-  resolved: (issue) => issue.record.resolutionDate,
-  duedate: (issue) => issue.record.dueDate,
-  priority: (issue) =>
-    issue.record.priorityId === null ? null : priorityById(issue.record.priorityId).rank,
-  status: (issue) => statusById(issue.record.statusId).sequence,
-  summary: (issue) => issue.record.summary.toLowerCase(),
-  assignee: (issue) => userName(issue.record.assigneeId),
-  reporter: (issue) => userName(issue.record.reporterId),
-  creator: (issue) => userName(issue.record.creatorId),
-  issuetype: (issue) => issueTypeById(issue.record.issueTypeId).name.toLowerCase(),
-  project: (issue) => issue.record.projectKey,
-};
+function sortKeys(users: readonly SandboxUser[]): Record<string, SortKey> {
+  const userName = (accountId: string | null): SortValue =>
+    accountId === null
+      ? null
+      : (users.find((u) => u.accountId === accountId)?.displayName.toLowerCase() ?? accountId);
+  return {
+    key: (issue) => [issue.record.projectKey, issue.record.number],
+    created: (issue) => issue.record.created,
+    updated: (issue) => issue.record.updated,
+    resolved: (issue) => issue.record.resolutionDate,
+    duedate: (issue) => issue.record.dueDate,
+    priority: (issue) =>
+      issue.record.priorityId === null ? null : priorityById(issue.record.priorityId).rank,
+    status: (issue) => statusById(issue.record.statusId).sequence,
+    summary: (issue) => issue.record.summary.toLowerCase(),
+    assignee: (issue) => userName(issue.record.assigneeId),
+    reporter: (issue) => userName(issue.record.reporterId),
+    creator: (issue) => userName(issue.record.creatorId),
+    issuetype: (issue) => issueTypeById(issue.record.issueTypeId).name.toLowerCase(),
+    project: (issue) => issue.record.projectKey,
+  };
+}
 
 const ALIASES: Record<string, string> = {
   issuekey: 'key',
@@ -61,10 +66,15 @@ const UNSORTABLE = new Set([
 
 /**
  * Builds the comparator for an ORDER BY clause, pushing Jira-worded errors
- * for unknown or unsortable fields.
+ * for unknown or unsortable fields. Users sort by the display names in `users`.
  * @see https://support.atlassian.com/jira-software-cloud/docs/jql-keywords/#Order-by
  */
-export function compileOrder(terms: readonly SortTerm[], errors: string[]): IssueComparator {
+export function compileOrder(
+  terms: readonly SortTerm[],
+  errors: string[],
+  users: readonly SandboxUser[],
+): IssueComparator {
+  const keys = sortKeys(users);
   if (terms.length > MAX_SORT_FIELDS) {
     errors.push(`The ORDER BY clause can contain a maximum of ${MAX_SORT_FIELDS} fields.`);
   }
@@ -73,7 +83,7 @@ export function compileOrder(terms: readonly SortTerm[], errors: string[]): Issu
   const comparators: IssueComparator[] = [];
   for (const term of effective) {
     const lower = term.field.toLowerCase();
-    const key = SORT_KEYS[ALIASES[lower] ?? lower];
+    const key = keys[ALIASES[lower] ?? lower];
     if (key === undefined) {
       errors.push(
         UNSORTABLE.has(lower)

@@ -1,15 +1,23 @@
-/** Comments on an issue: the paged list and adding one. */
+/**
+ * Comments on an issue: the paged list and adding one. The list leaves out
+ * comments restricted to a role or group the caller is not in, and its
+ * `total` counts only what the caller may see, as Jira's does.
+ */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { adfToHtml } from '../adf-html.js';
 import { NOT_ADF_MESSAGE, parseAdfDoc } from '../adf.js';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
-import { badBody, INVALID_JSON, jiraError, readJson } from '../jira-errors.js';
-import { commentJson } from '../represent-issue.js';
-import { withIssue } from './issue-route.js';
+import { COMMENT_LEVEL, resolveVisibility } from '../comment-visibility.js';
+import { badBody, INVALID_JSON, INVALID_PAYLOAD, jiraError, readJson } from '../jira-errors.js';
+import { commentJson, visibleComments } from '../represent-activity.js';
+import { actingContext, withIssue } from './issue-route.js';
 import { listParam, readPage } from './paging.js';
 
-const CommentBodySchema = z.looseObject({ body: z.unknown().optional() });
+const CommentBodySchema = z.looseObject({
+  body: z.unknown().optional(),
+  visibility: z.unknown().optional(),
+});
 
 /** Routes: GET and POST /issue/{issueIdOrKey}/comment. */
 export function commentRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
@@ -34,23 +42,27 @@ export function commentRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
           `The value '${orderBy}' of 'orderBy' is not supported; use 'created'.`,
         ]);
       }
-      const comments = store.listComments(issue.id);
+      const ctx = actingContext(c, deps);
+      const comments = visibleComments(store, ctx.viewer, issue);
       if (orderBy === '-created') comments.reverse();
       const rendered = listParam(c.req.queries('expand')).includes('renderedBody');
-      const base = c.get('base');
       return c.json({
         startAt: page.startAt,
         maxResults: page.maxResults,
         total: comments.length,
         comments: comments.slice(page.startAt, page.startAt + page.maxResults).map((comment) => ({
-          ...commentJson(base, comment),
+          ...commentJson(ctx, comment),
           ...(rendered ? { renderedBody: adfToHtml(comment.body) } : {}),
         })),
       });
     }),
   );
 
-  /** @see Jira Cloud REST v3 POST /rest/api/3/issue/{issueIdOrKey}/comment */
+  /**
+   * Adds a comment by the caller. A `visibility` restricts it to a project
+   * role or group the caller belongs to; otherwise Jira answers 400.
+   * @see Jira Cloud REST v3 POST /rest/api/3/issue/{issueIdOrKey}/comment
+   */
   app.post(
     '/issue/:issueIdOrKey/comment',
     withIssue(store, async (c, issue) => {
@@ -63,18 +75,28 @@ export function commentRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       }
       const body = parseAdfDoc(value);
       if (body === undefined) return jiraError(c, 400, [], { comment: NOT_ADF_MESSAGE });
+      const ctx = actingContext(c, deps);
+      const resolved = resolveVisibility(
+        deps.directory,
+        ctx.viewer,
+        issue.projectKey,
+        parsed.data?.visibility,
+      );
+      if ('invalid' in resolved) return jiraError(c, 400, [INVALID_PAYLOAD]);
+      if ('error' in resolved) return jiraError(c, 400, [], { [COMMENT_LEVEL]: resolved.error });
       const now = clock.now();
       const comment = store.transaction(() => {
         store.updateIssue(issue.id, { updated: now });
         return store.insertComment({
           issueId: issue.id,
-          authorId: c.get('user').accountId,
+          authorId: ctx.viewer.accountId,
           body,
+          visibility: resolved.visibility,
           created: now,
           updated: now,
         });
       });
-      return c.json(commentJson(c.get('base'), comment), 201);
+      return c.json(commentJson(ctx, comment), 201);
     }),
   );
 

@@ -1,7 +1,8 @@
 /**
  * Create metadata: which issue types a project offers and which fields
  * each needs, with `required` flags and allowed values, so clients can
- * build a valid create request without guessing.
+ * build a valid create request without guessing. A project the caller
+ * cannot browse is answered like an unknown one.
  */
 import { Hono } from 'hono';
 import {
@@ -12,8 +13,10 @@ import {
   type IssueTypeDef,
   type ProjectDef,
 } from '../catalog.js';
+import type { Context } from 'hono';
 import type { SandboxEnv } from '../context.js';
 import { jiraError, projectNotFound } from '../jira-errors.js';
+import { canBrowseProject } from '../permissions.js';
 import { issueTypeJson, priorityJson, projectDetailsJson, type Json } from '../represent-common.js';
 import { readPage } from './paging.js';
 
@@ -143,15 +146,24 @@ function fieldMetaJson(field: FieldSpec): Json {
   };
 }
 
+/** The path's project, if it exists and the caller may browse it. */
+function visibleProject(c: Context<SandboxEnv>): ProjectDef | undefined {
+  const project = findProject(c.req.param('projectIdOrKey') ?? '');
+  return project !== undefined && canBrowseProject(c.get('user'), project.key)
+    ? project
+    : undefined;
+}
+
 /** Routes: GET /issue/createmeta/{projectIdOrKey}/issuetypes[/{issueTypeId}]. */
 export function createMetaRoutes(): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
 
   /** @see Jira Cloud REST v3 GET /rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes */
   app.get('/issue/createmeta/:projectIdOrKey/issuetypes', (c) => {
-    const idOrKey = c.req.param('projectIdOrKey');
-    const project = findProject(idOrKey);
-    if (project === undefined) return jiraError(c, 400, [projectNotFound(idOrKey)]);
+    const project = visibleProject(c);
+    if (project === undefined) {
+      return jiraError(c, 400, [projectNotFound(c.req.param('projectIdOrKey'))]);
+    }
     const page = readPage(c.req.query('startAt'), c.req.query('maxResults'), {
       maxResults: 50,
       cap: 200,
@@ -170,9 +182,10 @@ export function createMetaRoutes(): Hono<SandboxEnv> {
 
   /** @see Jira Cloud REST v3 GET /rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId} */
   app.get('/issue/createmeta/:projectIdOrKey/issuetypes/:issueTypeId', (c) => {
-    const idOrKey = c.req.param('projectIdOrKey');
-    const project = findProject(idOrKey);
-    if (project === undefined) return jiraError(c, 400, [projectNotFound(idOrKey)]);
+    const project = visibleProject(c);
+    if (project === undefined) {
+      return jiraError(c, 400, [projectNotFound(c.req.param('projectIdOrKey'))]);
+    }
     const typeId = c.req.param('issueTypeId');
     const type = ISSUE_TYPES.find((t) => t.id === typeId);
     if (type === undefined) {

@@ -6,9 +6,9 @@ import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { IssueUpdateSchema, planCreate, planEdit } from '../issue-input.js';
 import { selectFields } from '../issue-fields.js';
 import { badBody, INVALID_JSON, jiraError, parseJsonBody, readJson } from '../jira-errors.js';
+import { canBrowseProject } from '../permissions.js';
 import { issueBeanJson, issueKey } from '../represent-issue.js';
-import { findUser } from '../seed.js';
-import { withIssue } from './issue-route.js';
+import { actingContext, withIssue } from './issue-route.js';
 import { listParam } from './paging.js';
 
 const AssigneeSchema = z.looseObject({ accountId: z.string().nullable() });
@@ -28,7 +28,7 @@ export function issueRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     withIssue(store, (c, issue) => {
       const { fields } = selectFields(c.req.queries('fields'), '*all');
       const expand = new Set(listParam(c.req.queries('expand')));
-      return c.json(issueBeanJson({ base: c.get('base'), store }, issue, { fields, expand }));
+      return c.json(issueBeanJson(actingContext(c, deps), issue, { fields, expand }));
     }),
   );
 
@@ -36,7 +36,7 @@ export function issueRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
   app.post('/issue', async (c) => {
     const parsed = await parseJsonBody(c, IssueUpdateSchema);
     if ('response' in parsed) return parsed.response;
-    const plan = planCreate(parsed.data, store);
+    const plan = planCreate(parsed.data, actingContext(c, deps));
     if ('errors' in plan) return jiraError(c, 400, [], plan.errors);
     const now = clock.now();
     const me = c.get('user').accountId;
@@ -80,18 +80,20 @@ export function issueRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     withIssue(store, async (c, issue) => {
       const parsed = await parseJsonBody(c, IssueUpdateSchema);
       if ('response' in parsed) return parsed.response;
-      const plan = planEdit(issue, parsed.data, store);
+      const plan = planEdit(issue, parsed.data, actingContext(c, deps));
+      if ('errorMessages' in plan) return jiraError(c, 400, plan.errorMessages);
       if ('errors' in plan) return jiraError(c, 400, [], plan.errors);
       const now = clock.now();
       const author = c.get('user').accountId;
       store.transaction(() => {
         const changed = Object.keys(plan.patch).length > 0 || plan.comments.length > 0;
         store.updateIssue(issue.id, changed ? { ...plan.patch, updated: now } : {});
-        for (const body of plan.comments) {
+        for (const { body, visibility } of plan.comments) {
           store.insertComment({
             issueId: issue.id,
             authorId: author,
             body,
+            visibility,
             created: now,
             updated: now,
           });
@@ -101,16 +103,14 @@ export function issueRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       const updated = store.getIssueById(issue.id) ?? issue;
       const { fields } = selectFields(undefined, '*all');
       const expand = new Set(listParam(c.req.queries('expand')));
-      return c.json(
-        issueBeanJson({ base: c.get('base'), store }, updated, { fields, expand }),
-        200,
-      );
+      return c.json(issueBeanJson(actingContext(c, deps), updated, { fields, expand }), 200);
     }),
   );
 
   /**
    * `{"accountId": "…"}` assigns, `null` unassigns, `"-1"` picks the
-   * project default (unassigned in the sandbox's projects).
+   * project default (unassigned in the sandbox's projects). The assignee
+   * must be assignable in the issue's project (hold a role there).
    * @see Jira Cloud REST v3 PUT /rest/api/3/issue/{issueIdOrKey}/assignee
    */
   app.put(
@@ -123,7 +123,11 @@ export function issueRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
         return jiraError(c, 400, ["The 'accountId' of the assignee must be provided."]);
       const { accountId } = parsed.data;
       const assigneeId = accountId === '-1' ? null : accountId;
-      if (assigneeId !== null && findUser(assigneeId) === undefined) {
+      const assignee = assigneeId === null ? undefined : deps.directory.findUser(assigneeId);
+      if (
+        assigneeId !== null &&
+        (assignee === undefined || !canBrowseProject(assignee, issue.projectKey))
+      ) {
         return jiraError(c, 400, [], {
           assignee: `User '${assigneeId}' cannot be assigned issues.`,
         });

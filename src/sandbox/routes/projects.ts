@@ -1,8 +1,12 @@
-/** Projects: the paged search and a single project. */
+/**
+ * Projects: the paged search and a single project. Both show only the
+ * projects the caller may browse; any other project does not exist for them.
+ */
 import { Hono } from 'hono';
-import { findProject, PROJECTS, type ProjectDef } from '../catalog.js';
+import { findProject, type ProjectDef } from '../catalog.js';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { jiraError, projectNotFound } from '../jira-errors.js';
+import { browsableProjects, canBrowseProject } from '../permissions.js';
 import { projectJson } from '../represent-project.js';
 import { listParam, readPage } from './paging.js';
 
@@ -34,14 +38,16 @@ export function projectRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     const query = c.req.query('query')?.toLowerCase();
     const keys = new Set(listParam(c.req.queries('keys')).map((key) => key.toUpperCase()));
     const ids = new Set(listParam(c.req.queries('id')));
-    const matching = PROJECTS.filter(
-      (project) =>
-        (query === undefined ||
-          project.key.toLowerCase().includes(query) ||
-          project.name.toLowerCase().includes(query)) &&
-        (keys.size === 0 || keys.has(project.key)) &&
-        (ids.size === 0 || ids.has(project.id)),
-    ).sort((a, b) => (descending ? -ordering(a, b) : ordering(a, b)));
+    const matching = browsableProjects(c.get('user'))
+      .filter(
+        (project) =>
+          (query === undefined ||
+            project.key.toLowerCase().includes(query) ||
+            project.name.toLowerCase().includes(query)) &&
+          (keys.size === 0 || keys.has(project.key)) &&
+          (ids.size === 0 || ids.has(project.id)),
+      )
+      .sort((a, b) => (descending ? -ordering(a, b) : ordering(a, b)));
     const values = matching.slice(page.startAt, page.startAt + page.maxResults);
     const isLast = page.startAt + values.length >= matching.length;
     const base = c.get('base');
@@ -63,7 +69,9 @@ export function projectRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       startAt: page.startAt,
       total: matching.length,
       isLast,
-      values: values.map((project) => projectJson(base, project, issues, { full: false, expand })),
+      values: values.map((project) =>
+        projectJson(base, project, issues, { full: false, expand, directory: deps.directory }),
+      ),
     });
   });
 
@@ -71,10 +79,18 @@ export function projectRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
   app.get('/project/:projectIdOrKey', (c) => {
     const idOrKey = c.req.param('projectIdOrKey');
     const project = findProject(idOrKey);
-    if (project === undefined) return jiraError(c, 404, [projectNotFound(idOrKey)]);
+    if (project === undefined || !canBrowseProject(c.get('user'), project.key)) {
+      return jiraError(c, 404, [projectNotFound(idOrKey)]);
+    }
     const expand = new Set(listParam(c.req.queries('expand')));
     const issues = expand.has('insight') ? deps.store.listIssues() : [];
-    return c.json(projectJson(c.get('base'), project, issues, { full: true, expand }));
+    return c.json(
+      projectJson(c.get('base'), project, issues, {
+        full: true,
+        expand,
+        directory: deps.directory,
+      }),
+    );
   });
 
   return app;

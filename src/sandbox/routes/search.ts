@@ -2,6 +2,10 @@
  * Enhanced JQL search (`/search/jql`), GET and POST. Paging is by opaque
  * `nextPageToken` and the response has no `total`, as in Jira Cloud.
  * Ordering: the query's ORDER BY, else `created DESC`; ties newest id first.
+ * Permissions: only issues the caller may browse exist for the search;
+ * naming an invisible project or issue in JQL is the same error as naming
+ * an unknown one ("The value 'OPS' does not exist for the field 'project'."),
+ * and `comment ~` only searches comments the caller may see.
  * Page size: `maxResults` defaults to 50 and is capped at 5000 when only
  * ids are requested, 100 otherwise (Jira "may return fewer items per page
  * where a large number of fields … are requested").
@@ -16,8 +20,10 @@ import { compileJql, type CompiledJql } from '../jql/evaluate.js';
 import { JqlError } from '../jql/errors.js';
 import { toJqlIssue, type JqlContext, type JqlIssue } from '../jql/fields.js';
 import { parseJql } from '../jql/parser.js';
+import { browsableProjects, canBrowseProject, canSeeComment } from '../permissions.js';
 import { issueBeanJson } from '../represent-issue.js';
 import type { CommentRecord } from '../store.js';
+import { actingContext } from './issue-route.js';
 import { listParam } from './paging.js';
 
 const UNBOUNDED =
@@ -89,19 +95,28 @@ function search(c: Context<SandboxEnv>, deps: SandboxDeps, input: SearchInput): 
   if (offset === undefined) return jiraError(c, 400, [BAD_TOKEN]);
 
   const { store, clock } = deps;
+  const me = c.get('user');
+  const canSee = (projectKey: string): boolean => canBrowseProject(me, projectKey);
   const compiled = compile(jql, {
     now: clock.now(),
-    currentAccountId: c.get('user').accountId,
-    findIssue: (keyOrId) => store.getIssue(keyOrId),
+    currentAccountId: me.accountId,
+    findIssue: (keyOrId) => {
+      const issue = store.getIssue(keyOrId);
+      return issue !== undefined && canSee(issue.projectKey) ? issue : undefined;
+    },
+    projects: browsableProjects(me),
+    users: deps.directory.users,
   });
   if (compiled instanceof JqlError) return jiraError(c, 400, compiled.messages);
   if (!compiled.bounded) return jiraError(c, 400, [UNBOUNDED]);
 
-  const records = store.listIssues();
+  const records = store.listIssues().filter((record) => canSee(record.projectKey));
   const byId = new Map(records.map((record) => [record.id, record]));
 
   const comments = new Map<number, CommentRecord[]>();
   for (const comment of store.listAllComments()) {
+    const issue = byId.get(comment.issueId);
+    if (issue === undefined || !canSeeComment(me, issue.projectKey, comment.visibility)) continue;
     comments.set(comment.issueId, [...(comments.get(comment.issueId) ?? []), comment]);
   }
   const candidates: JqlIssue[] = records.map((record) =>
@@ -119,7 +134,7 @@ function search(c: Context<SandboxEnv>, deps: SandboxDeps, input: SearchInput): 
   const page = matching.slice(offset, offset + pageSize);
   const isLast = offset + page.length >= matching.length;
   const expand = new Set(input.expand);
-  const ctx = { base: c.get('base'), store };
+  const ctx = actingContext(c, deps);
   const issues = page.map(({ record }) =>
     selection.idOnly
       ? { id: String(record.id) }

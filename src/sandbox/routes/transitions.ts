@@ -6,7 +6,7 @@ import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { planEdit } from '../issue-input.js';
 import { jiraError, parseJsonBody } from '../jira-errors.js';
 import { availableTransitions, transitionJson } from '../represent-issue.js';
-import { withIssue } from './issue-route.js';
+import { actingContext, withIssue } from './issue-route.js';
 
 const TransitionBodySchema = z.looseObject({
   transition: z.looseObject({ id: z.string().optional() }).optional(),
@@ -55,8 +55,9 @@ export function transitionRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       const plan = planEdit(
         issue,
         { fields, ...(parsed.data.update ? { update: parsed.data.update } : {}) },
-        store,
+        actingContext(c, deps),
       );
+      if ('errorMessages' in plan) return jiraError(c, 400, plan.errorMessages);
       if ('errors' in plan) return jiraError(c, 400, [], plan.errors);
       const now = clock.now();
       const from = statusById(issue.statusId);
@@ -69,11 +70,12 @@ export function transitionRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
           ...(from.category.key === to.category.key ? {} : { statusCategoryChanged: now }),
           resolutionDate: to.id === STATUS_DONE.id ? now : null,
         });
-        for (const body of plan.comments) {
+        for (const { body, visibility } of plan.comments) {
           store.insertComment({
             issueId: issue.id,
             authorId: c.get('user').accountId,
             body,
+            visibility,
             created: now,
             updated: now,
           });

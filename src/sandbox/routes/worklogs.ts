@@ -5,9 +5,9 @@ import { NOT_ADF_MESSAGE, parseAdfDoc } from '../adf.js';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { jiraError, parseJsonBody } from '../jira-errors.js';
 import { parseDuration, parseJiraDateTime } from '../jira-time.js';
-import { worklogJson } from '../represent-issue.js';
+import { worklogJson } from '../represent-activity.js';
 import type { IssueRecord } from '../store.js';
-import { withIssue } from './issue-route.js';
+import { actingContext, withIssue } from './issue-route.js';
 import { readPage } from './paging.js';
 
 const WorklogBodySchema = z.looseObject({
@@ -73,7 +73,7 @@ export function worklogRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
         total: worklogs.length,
         worklogs: worklogs
           .slice(page.startAt, page.startAt + page.maxResults)
-          .map((w) => worklogJson(c.get('base'), w)),
+          .map((w) => worklogJson(actingContext(c, deps), w)),
       });
     }),
   );
@@ -137,7 +137,7 @@ export function worklogRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
           updated: now,
         });
       });
-      return c.json(worklogJson(c.get('base'), worklog), 201);
+      return c.json(worklogJson(actingContext(c, deps), worklog), 201);
     }),
   );
 

@@ -14,6 +14,7 @@ import { DynamoDbCodeRepository } from './code-repository.js';
 import { DynamoDbCounterRepository } from './counter-repository.js';
 import type { DynamoDbTable } from './dynamodb-table.js';
 import { DynamoDbGrantRepository } from './grant-repository.js';
+import { DynamoDbJiraLinkRepository } from './jira-link-repository.js';
 import { DynamoDbPurgeRepository } from './purge-repository.js';
 import { DynamoDbSecretRepository } from './secret-repository.js';
 import { DynamoDbOidcLoginRepository } from './oidc-login-repository.js';
@@ -59,6 +60,7 @@ export function createDynamoDbStorage(options: DynamoDbStorageOptions): Storage 
   let closed = false;
   return {
     users: new DynamoDbUserRepository(table),
+    jiraLinks: new DynamoDbJiraLinkRepository(table),
     oidcLogins: new DynamoDbOidcLoginRepository(table),
     clients: new DynamoDbClientRepository(table),
     codes: new DynamoDbCodeRepository(table),

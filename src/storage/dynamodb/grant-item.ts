@@ -15,6 +15,9 @@ const grantItem = z.object({
   expiresAt: z.number().int(),
   revokedAt: z.number().int().exactOptional(),
   revokedReason: z.string().exactOptional(),
+  kind: z.enum(['oauth', 'personal']).exactOptional(),
+  label: z.string().exactOptional(),
+  lastUsedAt: z.number().int().exactOptional(),
 });
 
 /**
@@ -41,6 +44,9 @@ export function toGrantItem(grant: GrantRecord): Record<string, unknown> {
     expiresAt: grant.expiresAt,
     revokedAt: grant.revokedAt,
     revokedReason: grant.revokedReason,
+    kind: grant.kind,
+    label: grant.label,
+    lastUsedAt: grant.lastUsedAt,
   };
 }
 
@@ -70,6 +76,35 @@ export async function readGrant(
  */
 export function isGrantUsable(grant: GrantRecord, now: number): boolean {
   return grant.revokedAt === undefined && grant.expiresAt > now;
+}
+
+/**
+ * Sets `lastUsedAt` to `now` when absent or at most `now - minIntervalMs`;
+ * one conditional update, which never creates an item. A refused condition
+ * (used recently, or no such grant) is the expected outcome, not an error.
+ * @see RFC 7662 §2.2
+ */
+export async function touchGrant(
+  table: DynamoDbTable,
+  id: string,
+  now: number,
+  minIntervalMs: number,
+): Promise<void> {
+  try {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.name,
+        Key: KEYS.grant(id),
+        UpdateExpression: 'SET #lastUsedAt = :now',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt <= :floor)',
+        ExpressionAttributeNames: { '#lastUsedAt': 'lastUsedAt' },
+        ExpressionAttributeValues: { ':now': now, ':floor': now - minIntervalMs },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 /**

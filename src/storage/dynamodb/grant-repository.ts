@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { GrantRecord, GrantRepository } from '../ports.js';
 import { conflictOr, queryAll, type DynamoDbTable } from './dynamodb-table.js';
-import { readGrant, revokeGrant, toGrant, toGrantItem } from './grant-item.js';
+import { readGrant, revokeGrant, toGrant, toGrantItem, touchGrant } from './grant-item.js';
 import { CHILD_PREFIX, PARENT, TYPE_PARTITION } from './item-keys.js';
 import { INDEX_NAMES } from './table-schema.js';
 
@@ -62,5 +62,13 @@ export class DynamoDbGrantRepository implements GrantRepository {
    */
   revoke(id: string, now: number, reason: string): Promise<boolean> {
     return revokeGrant(this.#table, id, now, reason);
+  }
+
+  /**
+   * One conditional update: at most one write per grant per `minIntervalMs`.
+   * @see RFC 7662 §2.2
+   */
+  touch(id: string, now: number, minIntervalMs: number): Promise<void> {
+    return touchGrant(this.#table, id, now, minIntervalMs);
   }
 }

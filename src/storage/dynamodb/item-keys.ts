@@ -92,6 +92,13 @@ export const KEYS = {
     sk: `SUBJECT#${subject}`,
   }),
   oidcLogin: (idHash: string): ItemKey => ({ pk: `OIDC_LOGIN#${idHash}`, sk: 'OIDC_LOGIN' }),
+  /** A person's link to their own Jira account (one per user). */
+  jiraLink: (userId: string): ItemKey => ({ pk: `JIRA_LINK#${userId}`, sk: 'JIRA_LINK' }),
+  /** A link to Atlassian in flight, by the hash of its `state`. */
+  jiraLinkState: (stateHash: string): ItemKey => ({
+    pk: `JIRA_LINK_STATE#${stateHash}`,
+    sk: 'JIRA_LINK_STATE',
+  }),
 } as const;
 
 /** Partition keys of the `by-parent` and `by-client` indexes. */

@@ -16,6 +16,7 @@ export class SqliteGrantRepository implements GrantRepository {
   readonly #byUser;
   readonly #all;
   readonly #revoke;
+  readonly #touch;
   readonly #writer: GroupCommit;
 
   constructor(db: Database.Database, writer: GroupCommit) {
@@ -23,7 +24,7 @@ export class SqliteGrantRepository implements GrantRepository {
     this.#insert = db.prepare<[GrantRow]>(
       `INSERT INTO grants (${GRANT_COLUMNS})
        VALUES (@id, @user_id, @client_id, @scopes, @resource, @created_at, @expires_at,
-         @revoked_at, @revoked_reason)`,
+         @revoked_at, @revoked_reason, @kind, @label, @last_used_at)`,
     );
     this.#get = db.prepare<[string], GrantRow>(`SELECT ${GRANT_COLUMNS} FROM grants WHERE id = ?`);
     this.#byUser = db.prepare<[string], GrantRow>(
@@ -39,6 +40,10 @@ export class SqliteGrantRepository implements GrantRepository {
        SET revoked_at = coalesce(revoked_at, @now),
            revoked_reason = CASE WHEN revoked_at IS NULL THEN @reason ELSE revoked_reason END
        WHERE id = @id`,
+    );
+    this.#touch = db.prepare<[{ id: string; now: number; floor: number }]>(
+      `UPDATE grants SET last_used_at = @now
+       WHERE id = @id AND (last_used_at IS NULL OR last_used_at <= @floor)`,
     );
   }
 
@@ -69,5 +74,15 @@ export class SqliteGrantRepository implements GrantRepository {
    */
   revoke(id: string, now: number, reason: string): Promise<boolean> {
     return this.#writer.write(() => this.#revoke.run({ id, now, reason }).changes > 0);
+  }
+
+  /**
+   * One conditional UPDATE: at most one write per grant per `minIntervalMs`.
+   * @see RFC 7662 §2.2 (what a resource server learns of a token's use)
+   */
+  touch(id: string, now: number, minIntervalMs: number): Promise<void> {
+    return this.#writer.write(() => {
+      this.#touch.run({ id, now, floor: now - minIntervalMs });
+    });
   }
 }

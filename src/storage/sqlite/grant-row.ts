@@ -12,10 +12,13 @@ export interface GrantRow {
   expires_at: number;
   revoked_at: number | null;
   revoked_reason: string | null;
+  kind: string | null;
+  label: string | null;
+  last_used_at: number | null;
 }
 
 export const GRANT_COLUMNS =
-  'id, user_id, client_id, scopes, resource, created_at, expires_at, revoked_at, revoked_reason';
+  'id, user_id, client_id, scopes, resource, created_at, expires_at, revoked_at, revoked_reason, kind, label, last_used_at';
 
 /**
  * Maps a row to the port's record; NULL columns become absent properties.
@@ -33,6 +36,9 @@ export function toGrant(row: GrantRow): GrantRecord {
   };
   if (row.revoked_at !== null) grant.revokedAt = row.revoked_at;
   if (row.revoked_reason !== null) grant.revokedReason = row.revoked_reason;
+  if (row.kind === 'oauth' || row.kind === 'personal') grant.kind = row.kind;
+  if (row.label !== null) grant.label = row.label;
+  if (row.last_used_at !== null) grant.lastUsedAt = row.last_used_at;
   return grant;
 }
 
@@ -51,5 +57,8 @@ export function toGrantRow(grant: GrantRecord): GrantRow {
     expires_at: grant.expiresAt,
     revoked_at: grant.revokedAt ?? null,
     revoked_reason: grant.revokedReason ?? null,
+    kind: grant.kind ?? null,
+    label: grant.label ?? null,
+    last_used_at: grant.lastUsedAt ?? null,
   };
 }

@@ -217,6 +217,53 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX oidc_logins_by_expiry ON oidc_logins (expires_at);
     `,
   },
+  // Steps 6 to 8 were reserved in advance (account page, personal access
+  // tokens, per-person Jira links) so their authors could work in parallel.
+  {
+    description: 'account page: when a grant was last used',
+    // NULL: not used since this step (or never); written at most once a minute per grant.
+    sql: `ALTER TABLE grants ADD COLUMN last_used_at INTEGER;`,
+  },
+  {
+    description: 'personal access tokens: the kind and name of a grant',
+    sql: `
+      -- NULL kind is an OAuth grant (every grant made before this step).
+      ALTER TABLE grants ADD COLUMN kind TEXT CHECK (kind IN ('oauth', 'personal'));
+      ALTER TABLE grants ADD COLUMN label TEXT;
+    `,
+  },
+  {
+    description: 'per-person Jira links, and links to Atlassian in flight',
+    sql: `
+      CREATE TABLE jira_links (
+        user_id           TEXT PRIMARY KEY,
+        kind              TEXT NOT NULL CHECK (kind IN ('atlassian-oauth', 'personal-token')),
+        status            TEXT NOT NULL CHECK (status IN ('active', 'broken')),
+        version           INTEGER NOT NULL,
+        ciphertext        BLOB NOT NULL,
+        account_id        TEXT NOT NULL,
+        display_name      TEXT NOT NULL,
+        email             TEXT,
+        site_url          TEXT NOT NULL,
+        cloud_id          TEXT,
+        access_expires_at INTEGER,
+        lease_owner       TEXT,
+        lease_until       INTEGER,
+        created_at        INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL,
+        broken_at         INTEGER
+      ) STRICT;
+
+      CREATE TABLE jira_link_states (
+        state_hash TEXT PRIMARY KEY,
+        user_id    TEXT NOT NULL,
+        return_to  TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX jira_link_states_by_expiry ON jira_link_states (expires_at);
+    `,
+  },
 ];
 
 /** Thrown when a database file was written by a newer version of this code. */

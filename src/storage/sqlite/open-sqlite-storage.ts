@@ -11,6 +11,7 @@ import { SqliteCodeRepository } from './code-repository.js';
 import { SqliteCounterRepository } from './counter-repository.js';
 import { SqliteGrantRepository } from './grant-repository.js';
 import { GroupCommit } from './group-commit.js';
+import { SqliteJiraLinkRepository } from './jira-link-repository.js';
 import { SqliteOidcLoginRepository } from './oidc-login-repository.js';
 import { openSqliteDatabase, type SqliteSynchronous } from './open-sqlite-database.js';
 import { SqlitePurgeRepository } from './purge-repository.js';
@@ -38,6 +39,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     const writer = new GroupCommit(db);
     return {
       users: new SqliteUserRepository(db, writer),
+      jiraLinks: new SqliteJiraLinkRepository(db, writer),
       oidcLogins: new SqliteOidcLoginRepository(db, writer),
       clients: new SqliteClientRepository(db, writer),
       codes: new SqliteCodeRepository(db, writer),

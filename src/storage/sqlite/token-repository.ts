@@ -34,6 +34,9 @@ function splitJoined(row: JoinedRow): ActiveToken {
     expires_at: row.g_expires_at,
     revoked_at: row.g_revoked_at,
     revoked_reason: row.g_revoked_reason,
+    kind: row.g_kind,
+    label: row.g_label,
+    last_used_at: row.g_last_used_at,
   };
   return { token: toToken(row), grant: toGrant(grant) };
 }

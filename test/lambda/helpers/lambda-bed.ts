@@ -11,16 +11,20 @@ import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UserService } from '../../../src/accounts/users.js';
 import { ManualClock } from '../../../src/clock.js';
-import { createKmsCipher } from '../../../src/crypto/kms-cipher.js';
+import { createKmsCipher, type KmsClientLike } from '../../../src/crypto/kms-cipher.js';
 import { createLambdaHandlers, type LambdaHandlers } from '../../../src/entry/lambda.js';
 import type { Logger } from '../../../src/http/logger.js';
 import { JiraCredentialStore } from '../../../src/jira/credentials.js';
-import { SANDBOX_API_TOKENS, startSandboxServer } from '../../../src/sandbox/index.js';
+import {
+  SANDBOX_API_TOKENS,
+  startSandboxServer,
+  type Sandbox,
+} from '../../../src/sandbox/index.js';
 import { createDynamoDbStorage } from '../../../src/storage/dynamodb/create-dynamodb-storage.js';
 import { createTable } from '../../../src/storage/dynamodb/create-table.js';
 import type { Storage } from '../../../src/storage/ports.js';
 import type { GatewayFunction } from '../../../infra/routes.js';
-import { FakeKms } from '../../helpers/fake-kms.js';
+import { FakeKms, type FakeKmsCall } from '../../helpers/fake-kms.js';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../storage/dynamodb/local-dynamodb.js';
 import { HttpApiAgent, type Dispatch } from './http-api-event.js';
 
@@ -46,9 +50,13 @@ export interface LambdaBed {
   credentials: JiraCredentialStore;
   tableName: string;
   jiraUrl: string;
+  /** The sandbox behind `jiraUrl` (Jira, and Atlassian's OAuth server and API gateway), on the bed's clock. */
+  sandbox: Sandbox;
   logs: CapturedLog[];
   /** DynamoDB API actions each function sent (`dynamodb:GetItem` form). */
   actions: Record<GatewayFunction, Set<string>>;
+  /** KMS calls each function made (the administrator's own calls are in `kms.calls` only). */
+  kmsCalls: Record<GatewayFunction, FakeKmsCall[]>;
   /** Invokes one function with an event, recording its DynamoDB actions. */
   invoke: Dispatch;
   /** A fresh browser-like agent over both handlers. */
@@ -82,8 +90,13 @@ function recordActions(client: DynamoDBClient, charge: (action: string) => void)
   );
 }
 
-/** Starts dynalite, the sandbox and both handlers; `close` in afterAll. */
-export async function startLambdaBed(extraEnv: Record<string, string> = {}): Promise<LambdaBed> {
+/**
+ * Starts dynalite, the sandbox and both handlers; `close` in afterAll.
+ * `extraEnv` may depend on the sandbox's URL (the per-person modes name it).
+ */
+export async function startLambdaBed(
+  extraEnv: Record<string, string> | ((peer: { jiraUrl: string }) => Record<string, string>) = {},
+): Promise<LambdaBed> {
   const dir = mkdtempSync(path.join(tmpdir(), 'jmg-lambda-'));
   const local = await startLocalDynamoDb();
   const admin = local.newClient();
@@ -92,7 +105,7 @@ export async function startLambdaBed(extraEnv: Record<string, string> = {}): Pro
   const storage = createDynamoDbStorage({ tableName, client: admin });
   const clock = new ManualClock(Date.now());
   const kms = new FakeKms(KEY_ARN);
-  const jira = await startSandboxServer({ dbPath: path.join(dir, 'sandbox.db') });
+  const jira = await startSandboxServer({ dbPath: path.join(dir, 'sandbox.db'), clock });
 
   // What an administrator does once from their machine (docs/deploy-aws.md).
   await new UserService(storage.users, clock).create(USER.username, USER.password);
@@ -115,18 +128,32 @@ export async function startLambdaBed(extraEnv: Record<string, string> = {}): Pro
     AWS_REGION: 'eu-west-1',
     LOG_LEVEL: 'info',
     JIRA_MAX_RETRIES: '0',
-    ...extraEnv,
+    ...(typeof extraEnv === 'function' ? extraEnv({ jiraUrl: jira.url }) : extraEnv),
   };
   const logs: CapturedLog[] = [];
   const actions: Record<GatewayFunction, Set<string>> = { oauth: new Set(), mcp: new Set() };
+  const kmsCalls: Record<GatewayFunction, FakeKmsCall[]> = { oauth: [], mcp: [] };
   let current: GatewayFunction | undefined;
+  // The functions' KMS client: the same key, each call charged to the function invoked.
+  const charged = <T>(call: () => Promise<T>): Promise<T> => {
+    const before = kms.calls.length;
+    const caller = current;
+    return call().finally(() => {
+      if (caller !== undefined) kmsCalls[caller].push(...kms.calls.slice(before, before + 1));
+    });
+  };
+  const functionKms: KmsClientLike = {
+    generateDataKey: (input) => charged(() => kms.generateDataKey(input)),
+    encrypt: (input) => charged(() => kms.encrypt(input)),
+    decrypt: (input) => charged(() => kms.decrypt(input)),
+  };
   const functionClient = local.newClient();
   recordActions(functionClient, (action) => {
     if (current !== undefined) actions[current].add(action);
   });
   const handlers = createLambdaHandlers(env, {
     dynamoDbClient: functionClient,
-    kmsClient: kms,
+    kmsClient: functionKms,
     clock,
     logger: capturingLogger(logs),
   });
@@ -149,8 +176,10 @@ export async function startLambdaBed(extraEnv: Record<string, string> = {}): Pro
     credentials,
     tableName,
     jiraUrl: jira.url,
+    sandbox: jira.sandbox,
     logs,
     actions,
+    kmsCalls,
     local,
     invoke,
     agent: () => new HttpApiAgent(invoke, PUBLIC_URL),

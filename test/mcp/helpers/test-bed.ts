@@ -19,6 +19,7 @@ import { registerMcpRoutes } from '../../../src/http/mcp-routes.js';
 import { JiraClient } from '../../../src/jira/client.js';
 import { staticCredentialsProvider } from '../../../src/jira/credentials.js';
 import { createInProcessTokenVerifier } from '../../../src/mcp/in-process-token-verifier.js';
+import type { CallerJira } from '../../../src/mcp/caller-jira.js';
 import type { TokenVerifier } from '../../../src/mcp/token-verifier.js';
 import type { Scope } from '../../../src/oauth/scopes.js';
 import {
@@ -69,6 +70,17 @@ export interface TestBedOptions {
   verifier?: (config: Config) => TokenVerifier;
   /** Receives the endpoint's structured log lines (default: dropped). */
   log?: (line: object) => void;
+  /**
+   * Each caller's own Jira (a PersonalJira against the bed's sandbox); the
+   * endpoint also gets the grant repository, to revoke grants without a link.
+   */
+  callerJira?: (parts: {
+    config: Config;
+    storage: Storage;
+    clock: ManualClock;
+    jiraUrl: string;
+    jira: JiraClient;
+  }) => CallerJira;
 }
 
 export async function startMcpTestBed(options: TestBedOptions = {}): Promise<McpTestBed> {
@@ -102,6 +114,12 @@ export async function startMcpTestBed(options: TestBedOptions = {}): Promise<Mcp
     config,
     verifier,
     jira,
+    ...(options.callerJira === undefined
+      ? {}
+      : {
+          callerJira: options.callerJira({ config, storage, clock, jiraUrl: jiraPeer.url, jira }),
+          grants: storage.grants,
+        }),
     audit,
     clock,
     log: options.log ?? (() => undefined),

@@ -13,6 +13,8 @@ describe('site read tools over MCP against the Jira sandbox', () => {
         emailAddress: 'alice@example.com',
         timeZone: 'UTC',
       },
+      // No PersonalJira in this bed: the shared account, site unknown to the tool.
+      actingAs: { mode: 'service', shared: true, site: null },
       caller: {
         userId: bed.principal.userId,
         username: 'alice',
@@ -23,6 +25,9 @@ describe('site read tools over MCP against the Jira sandbox', () => {
       readOnly: false,
     });
     expect(text).toContain('Jira account: **Alice Admin**');
+    expect(text).toContain(
+      "Acting as: the gateway's shared Jira account: every person using this gateway acts as it, with its permissions (JIRA_AUTH=service)",
+    );
     expect(text).toContain('Projects: all projects the Jira account can see');
   });
 

@@ -5,6 +5,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.js';
+import { PROJECTS } from '../../../src/sandbox/catalog.js';
+import { SANDBOX_USERS } from '../../../src/sandbox/directory.js';
 import { JqlError } from '../../../src/sandbox/jql/errors.js';
 import { compileJql } from '../../../src/sandbox/jql/evaluate.js';
 import { toJqlIssue } from '../../../src/sandbox/jql/fields.js';
@@ -28,6 +30,8 @@ function run(jql: string, me = ALICE_ID): string[] {
     now: NOW,
     currentAccountId: me,
     findIssue: (keyOrId) => store.getIssue(keyOrId),
+    projects: PROJECTS,
+    users: SANDBOX_USERS,
   });
   return records
     .map((r) =>
@@ -333,6 +337,8 @@ describe('JQL validation errors', () => {
       now: NOW,
       currentAccountId: ALICE_ID,
       findIssue: () => undefined,
+      projects: PROJECTS,
+      users: SANDBOX_USERS,
     });
     expect(compiled.bounded).toBe(false);
   });

@@ -25,7 +25,13 @@ export interface LocalDynamoDb {
   /** A table name no other test in this process uses. */
   freshTableName(): string;
   /** Creates a fresh table and opens `Storage` on it; `cleanup` closes and drops both. */
-  openStorage(): Promise<{ storage: Storage; tableName: string; cleanup: () => Promise<void> }>;
+  openStorage(): Promise<{
+    storage: Storage;
+    tableName: string;
+    /** Another instance on the same table with its own client (a second Lambda); closed by cleanup. */
+    openPeer: () => Storage;
+    cleanup: () => Promise<void>;
+  }>;
   /** Every item in the table, as DynamoDB stores it (attribute types included). */
   scan(tableName: string): Promise<RawItem[]>;
   close(): Promise<void>;
@@ -72,10 +78,17 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
       const tableName = freshTableName();
       await createTable(admin, tableName);
       const storage = createDynamoDbStorage({ tableName, client: admin });
+      const peerClients: DynamoDBClient[] = [];
       return {
         storage,
         tableName,
+        openPeer: () => {
+          const client = newClient();
+          peerClients.push(client);
+          return createDynamoDbStorage({ tableName, client });
+        },
         cleanup: async () => {
+          for (const client of peerClients) client.destroy();
           await storage.close();
           await admin.send(new DeleteTableCommand({ TableName: tableName }));
         },

@@ -55,6 +55,8 @@ describe('SQLite migrations (PRAGMA user_version)', () => {
       'clients',
       'counters',
       'grants',
+      'jira_link_states',
+      'jira_links',
       'oidc_logins',
       'secrets',
       'sessions',
