@@ -7,7 +7,6 @@
  */
 import type { Context } from 'hono';
 import { AUDIT_EVENT } from '../audit/audit-events.js';
-import { normalizeUsername } from '../accounts/users.js';
 import { hashSecret } from '../crypto/hash.js';
 import type { OAuthContext } from '../oauth/context.js';
 import { disconnectGrant } from '../oauth/disconnect-grant.js';
@@ -18,7 +17,11 @@ import {
   disconnectPath,
   type AccountSection,
 } from './account-sections.js';
-import type { AuthorizeAccounts, AuthorizeThrottle } from './authorize-routes.js';
+import {
+  checkPasswordSignIn,
+  type AuthorizeAccounts,
+  type AuthorizeThrottle,
+} from './password-sign-in.js';
 import type { CookieJar } from './cookies.js';
 import { createPageKit, newNonce, page, pageCsp, type PageStatus } from './page-kit.js';
 import { renderAccountPage, renderAccountSignInPage } from './pages/account-page.js';
@@ -136,43 +139,17 @@ export function registerAccountRoutes(app: GatewayApp, deps: AccountRouteDeps): 
     }
     const form = await kit.checkPost(c, { expiredMessage: EXPIRED_FORM });
     if (form instanceof Response) return form;
-    const username = normalizeUsername((form.get('username') ?? '').trim());
-    const password = form.get('password') ?? '';
     const from = origin(c);
-    // Reserved before the password is verified, as at /authorize/login.
-    const throttle = await deps.throttle.reserve(username, from.ip);
-    if (!throttle.allowed) {
-      if (throttle.audit) {
-        await ctx.audit.record({
-          type: AUDIT_EVENT.loginThrottled,
-          outcome: 'failure',
-          username,
-          ...from,
-          detail: { limitedBy: throttle.limitedBy, refusedInWindow: throttle.refusedInWindow },
-        });
-      }
-      const response = signInPage(c, 429, {
-        error: `Too many failed sign-ins. Try again in ${Math.ceil(throttle.retryAfterSeconds / 60)} minute(s).`,
-        username,
-      });
-      response.headers.set('Retry-After', String(throttle.retryAfterSeconds));
+    const checked = await checkPasswordSignIn(deps, form, from, { via: 'account' });
+    if (checked.outcome === 'throttled') {
+      const response = signInPage(c, 429, { error: checked.error, username: checked.username });
+      response.headers.set('Retry-After', String(checked.retryAfterSeconds));
       return response;
     }
-    const user =
-      username === '' || password === ''
-        ? undefined
-        : await deps.accounts.authenticate(username, password);
-    if (user === undefined) {
-      await ctx.audit.record({
-        type: AUDIT_EVENT.loginFailed,
-        outcome: 'failure',
-        username,
-        ...from,
-        detail: { via: 'account' },
-      });
-      return signInPage(c, 401, { error: 'Wrong username or password.', username });
+    if (checked.outcome === 'wrong') {
+      return signInPage(c, 401, { error: checked.error, username: checked.username });
     }
-    await deps.throttle.recordSuccess(throttle.attempt);
+    const { user } = checked;
     await startSignedInSession(c, deps, user, { ...from, detail: { via: 'account' } });
     c.header('Cache-Control', 'no-store');
     return c.redirect(ACCOUNT_PATHS.account, 303);

@@ -3,15 +3,12 @@ import type { PersonalJira } from '../jira/person/personal-jira.js';
 import type { OAuthContext } from '../oauth/context.js';
 import { registerAccountRoutes } from './account-routes.js';
 import type { AccountSection } from './account-sections.js';
-import {
-  registerAuthorizeRoutes,
-  type AuthorizeAccounts,
-  type AuthorizeThrottle,
-} from './authorize-routes.js';
+import { registerAuthorizeRoutes } from './authorize-routes.js';
 import { createCookieJar } from './cookies.js';
 import { jiraAccountSection } from './jira-account-section.js';
 import { registerJiraLinkRoutes } from './jira-link-routes.js';
 import type { Logger } from './logger.js';
+import type { AuthorizeAccounts, AuthorizeThrottle } from './password-sign-in.js';
 import { errorHandler, requestContext, securityHeaders } from './middleware.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
 import { createPageKit } from './page-kit.js';

@@ -17,34 +17,21 @@ import {
   planConsent,
   type ConsentPlan,
 } from '../oauth/step-up-consent.js';
-import type { LoginAttempt, ThrottleDecision } from '../accounts/login-throttle.js';
-import { normalizeUsername } from '../accounts/users.js';
 import type { PersonalJira } from '../jira/person/personal-jira.js';
 import type { UserRecord } from '../storage/ports.js';
 import { parseOwnQuery } from './body.js';
 import type { CookieJar } from './cookies.js';
 import { createPageKit, newNonce, page, pageCsp } from './page-kit.js';
 import { renderConsentPage, renderLoginPage } from './pages/index.js';
+import {
+  checkPasswordSignIn,
+  type AuthorizeAccounts,
+  type AuthorizeThrottle,
+} from './password-sign-in.js';
 import { startSignedInSession } from './sign-in-session.js';
 import type { ConsentPageInput, LoginPageInput } from './pages/index.js';
 import { jiraConsentStep } from './jira-link-routes.js';
 import type { GatewayApp, GatewayEnv } from './types.js';
-
-/** What the pages need of accounts. */
-export interface AuthorizeAccounts {
-  authenticate(
-    username: string,
-    password: string,
-  ): Promise<{ id: string; username: string } | undefined>;
-}
-
-/** What the pages need of the login throttle (see `LoginThrottle`). */
-export interface AuthorizeThrottle {
-  /** Counts the attempt before the password is checked; verify only when allowed. */
-  reserve(username: string, ip: string): Promise<ThrottleDecision>;
-  /** After a good password: the attempt no longer counts as a failure. */
-  recordSuccess(attempt: LoginAttempt): Promise<void>;
-}
 
 export interface AuthorizeRouteDeps {
   ctx: OAuthContext;
@@ -235,49 +222,23 @@ export function registerAuthorizeRoutes(app: GatewayApp, deps: AuthorizeRouteDep
     const request = await validate(c, field.params, 303);
     if (request instanceof Response) return request;
 
-    const username = normalizeUsername((form.get('username') ?? '').trim());
-    const password = form.get('password') ?? '';
-    const ip = c.get('ip');
-    const origin = { requestId: c.get('requestId'), ip };
-    // Reserved before the password is verified, so a parallel burst cannot
-    // have more guesses checked than the limit allows.
-    const throttle = await deps.throttle.reserve(username, ip);
-    if (!throttle.allowed) {
-      // One row for the 1st, 10th, 100th… refusal of a window, not one each:
-      // refusals cost the sender nothing, so they must not grow the trail.
-      if (throttle.audit) {
-        await ctx.audit.record({
-          type: AUDIT_EVENT.loginThrottled,
-          outcome: 'failure',
-          username,
-          ...origin,
-          detail: { limitedBy: throttle.limitedBy, refusedInWindow: throttle.refusedInWindow },
-        });
-      }
+    const origin = { requestId: c.get('requestId'), ip: c.get('ip') };
+    const checked = await checkPasswordSignIn(deps, form, origin);
+    if (checked.outcome === 'throttled') {
       const response = showLogin(c, request, rawRequest, 429, {
-        error: `Too many failed sign-ins. Try again in ${Math.ceil(throttle.retryAfterSeconds / 60)} minute(s).`,
-        username,
+        error: checked.error,
+        username: checked.username,
       });
-      response.headers.set('Retry-After', String(throttle.retryAfterSeconds));
+      response.headers.set('Retry-After', String(checked.retryAfterSeconds));
       return response;
     }
-    const user =
-      username === '' || password === ''
-        ? undefined
-        : await deps.accounts.authenticate(username, password);
-    if (user === undefined) {
-      await ctx.audit.record({
-        type: AUDIT_EVENT.loginFailed,
-        outcome: 'failure',
-        username,
-        ...origin,
-      });
+    if (checked.outcome === 'wrong') {
       return showLogin(c, request, rawRequest, 401, {
-        error: 'Wrong username or password.',
-        username,
+        error: checked.error,
+        username: checked.username,
       });
     }
-    await deps.throttle.recordSuccess(throttle.attempt);
+    const { user } = checked;
     await startSignedInSession(c, deps, user, { clientId: request.client.clientId, ...origin });
     return c.redirect(`${OAUTH_PATHS.authorize}?${rawRequest}`, 303);
   });

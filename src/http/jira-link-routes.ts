@@ -120,6 +120,10 @@ export async function jiraConsentStep(
  */
 export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps): void {
   const { ctx, kit, personalJira } = deps;
+  // The callback on this issuer: with PUBLIC_URL unset each loopback spelling
+  // is its own issuer, and Atlassian must return the person to the spelling
+  // that holds their session cookie.
+  const callbackUrl = `${ctx.issuer}${JIRA_LINK_PATHS.callback}`;
 
   const origin = (c: Context<GatewayEnv>): { requestId: string; ip: string } => ({
     requestId: c.get('requestId'),
@@ -216,7 +220,7 @@ export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps)
     }
     try {
       const [start, status] = await Promise.all([
-        personalJira.startLink(user.id, returnTo),
+        personalJira.startLink(user.id, returnTo, callbackUrl),
         personalJira.linkStatus(user.id),
       ]);
       const nonce = newNonce();
@@ -246,7 +250,11 @@ export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps)
       );
     }
     try {
-      const result = await personalJira.completeLink(user.id, new URL(c.req.url).searchParams);
+      const result = await personalJira.completeLink(
+        user.id,
+        new URL(c.req.url).searchParams,
+        callbackUrl,
+      );
       return await linked(c, user, result.actor, result.returnTo);
     } catch (error) {
       if (error instanceof JiraLinkError) return linkFailed(c, user, error);

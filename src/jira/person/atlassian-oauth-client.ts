@@ -157,14 +157,17 @@ export class AtlassianOAuthClient {
    * Where to send the person: Atlassian's consent screen for this app, with
    * `audience=api.atlassian.com` and `prompt=consent` (so a re-link always
    * shows which account and site are granted).
+   * `redirectUri` defaults to the configured callback; a gateway answering
+   * under several loopback spellings passes the one the person is on, so
+   * Atlassian returns them where their session cookie is.
    * @see RFC 6749 §4.1.1
    */
-  authorizeUrl(state: string): string {
+  authorizeUrl(state: string, redirectUri: string = this.#settings.redirectUri): string {
     const url = new URL(`${this.#settings.authUrl}/authorize`);
     url.searchParams.set('audience', ATLASSIAN_AUDIENCE);
     url.searchParams.set('client_id', this.#settings.clientId);
     url.searchParams.set('scope', this.#settings.scopes.join(' '));
-    url.searchParams.set('redirect_uri', this.#settings.redirectUri);
+    url.searchParams.set('redirect_uri', redirectUri);
     url.searchParams.set('state', state);
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('prompt', 'consent');
@@ -172,14 +175,18 @@ export class AtlassianOAuthClient {
   }
 
   /**
-   * Exchanges an authorization code for tokens.
+   * Exchanges an authorization code for tokens; `redirectUri` must be the
+   * one the authorization request named.
    * @see RFC 6749 §4.1.3
    */
-  async exchangeCode(code: string): Promise<AtlassianTokens> {
+  async exchangeCode(
+    code: string,
+    redirectUri: string = this.#settings.redirectUri,
+  ): Promise<AtlassianTokens> {
     return this.#token('authorization code exchange', {
       grant_type: 'authorization_code',
       code,
-      redirect_uri: this.#settings.redirectUri,
+      redirect_uri: redirectUri,
     });
   }
 

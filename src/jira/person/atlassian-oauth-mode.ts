@@ -122,10 +122,15 @@ export function atlassianOAuthMode(options: AtlassianOAuthModeOptions): Personal
     return only;
   }
 
-  async function exchange(code: string): Promise<AtlassianTokens & { refreshToken: string }> {
+  async function exchange(
+    code: string,
+    redirectUri: string | undefined,
+  ): Promise<AtlassianTokens & { refreshToken: string }> {
     let granted: AtlassianTokens;
     try {
-      granted = await oauth.exchangeCode(code);
+      granted = await (redirectUri === undefined
+        ? oauth.exchangeCode(code)
+        : oauth.exchangeCode(code, redirectUri));
     } catch (error) {
       throw linkFailure(error, 'code exchange');
     }
@@ -164,7 +169,7 @@ export function atlassianOAuthMode(options: AtlassianOAuthModeOptions): Personal
       return statusOfLink(link?.kind === 'atlassian-oauth' ? link : undefined);
     },
 
-    async startLink(userId, returnTo) {
+    async startLink(userId, returnTo, redirectUri) {
       if (!isSafeReturnTo(returnTo)) {
         throw new JiraLinkError(
           JIRA_LINK_ERROR.invalidInput,
@@ -180,10 +185,15 @@ export function atlassianOAuthMode(options: AtlassianOAuthModeOptions): Personal
         createdAt: now,
         expiresAt: now + LINK_STATE_TTL_MS,
       });
-      return { url: oauth.authorizeUrl(state) };
+      return {
+        url:
+          redirectUri === undefined
+            ? oauth.authorizeUrl(state)
+            : oauth.authorizeUrl(state, redirectUri),
+      };
     },
 
-    async completeLink(userId, query) {
+    async completeLink(userId, query, redirectUri) {
       const state = query.get('state');
       // Consumed before anything else: a state is good for one answer, whatever it says.
       const pending =
@@ -211,7 +221,7 @@ export function atlassianOAuthMode(options: AtlassianOAuthModeOptions): Personal
           'Atlassian sent no authorization code. Start again.',
         );
       }
-      const granted = await exchange(code);
+      const granted = await exchange(code, redirectUri);
       let site: AtlassianSite;
       let profile;
       try {

@@ -57,8 +57,10 @@ export interface PersonalJira {
    * atlassian-oauth only: an Atlassian authorize URL; `returnTo` is a
    * same-origin path (starts with one `/`) kept server-side (hashed state,
    * single use, 10 min, bound to userId). Throws JiraLinkError otherwise.
+   * `redirectUri`: the callback URL on the issuer the person is using
+   * (default: PUBLIC_URL's); the same value must reach `completeLink`.
    */
-  startLink(userId: string, returnTo: string): Promise<{ url: string }>;
+  startLink(userId: string, returnTo: string, redirectUri?: string): Promise<{ url: string }>;
   /**
    * atlassian-oauth only: the callback's query; exchanges the code, picks the
    * site (JIRA_BASE_URL among accessible-resources, or the only one), reads
@@ -68,6 +70,7 @@ export interface PersonalJira {
   completeLink(
     userId: string,
     query: URLSearchParams,
+    redirectUri?: string,
   ): Promise<{ returnTo: string; actor: JiraActor }>;
   /** personal-token only: verifies email + token against /myself on the configured site, then stores it. Throws JiraLinkError when refused. */
   storePersonalToken(userId: string, email: string, apiToken: string): Promise<JiraActor>;

@@ -15,6 +15,7 @@ import {
   toIssueSummary,
 } from './format.js';
 import { readIssueDetail, ISSUE_DETAIL_SCHEMA, issueDetailMarkdown } from './issue-detail.js';
+import type { JiraApi } from './confined-jira.js';
 import { defineTool, type JiraTool } from './tool-definition.js';
 
 const MAX_FIELD_TEXT = 2_000;
@@ -75,8 +76,16 @@ const searchIssues = defineTool({
     withheld: z.number(),
   }),
   annotations: READ_ANNOTATIONS,
-  async run(input, { jira, projects }) {
-    const jql = projects.confineJql(input.jql);
+  async run(input, { jira, projects, jiraAccount }) {
+    // Acting as the person: only the allowed projects their account can see
+    // (one project search; the shared account's view is the administrator's
+    // choice, so it is not narrowed).
+    const perPerson =
+      projects.restricted && jiraAccount !== undefined && jiraAccount.mode !== 'service';
+    const jql = projects.confineJql(
+      input.jql,
+      perPerson ? await visibleProjects(jira, projects.projects) : undefined,
+    );
     const extra = (input.fields ?? []).filter((f) => !DEFAULT_SEARCH_FIELDS.includes(f));
     const page = await jira.searchIssues({
       jql,
@@ -247,6 +256,22 @@ const getTransitions = defineTool({
     };
   },
 });
+
+/** Most allowed projects checked for visibility in one search call. */
+const MAX_VISIBLE_CHECK = 100;
+
+/**
+ * Which of `keys` the acting account can browse, with one project search
+ * (Jira lists only projects the caller may browse).
+ * @see Jira Cloud platform REST API v3: GET /rest/api/3/project/search (keys)
+ */
+async function visibleProjects(jira: JiraApi, keys: readonly string[]): Promise<string[]> {
+  const page = await jira.searchProjects({
+    keys: keys.slice(0, MAX_VISIBLE_CHECK),
+    maxResults: MAX_VISIBLE_CHECK,
+  });
+  return page.values.map((p) => p.key);
+}
 
 export const ISSUE_READ_TOOLS: readonly JiraTool[] = [
   searchIssues,

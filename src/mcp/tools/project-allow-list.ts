@@ -19,8 +19,13 @@ export interface ProjectAllowList {
   assertProject(projectKey: string): void;
   /** Throws {@link ToolUsageError} unless the key's project is allowed. */
   assertIssueKey(issueKey: string): void;
-  /** The JQL to send to Jira: the user's query confined to the allowed projects. */
-  confineJql(jql: string): string;
+  /**
+   * The JQL to send to Jira: the user's query confined to the allowed
+   * projects, or to `visible` of them when given (the ones the acting Jira
+   * account can browse: Jira answers 400 to a `project in (…)` naming a
+   * project the account cannot see, as if it did not exist).
+   */
+  confineJql(jql: string, visible?: readonly string[]): string;
 }
 
 /** The project part of an issue key (`DEMO-42` → `DEMO`). */
@@ -122,10 +127,18 @@ export function createProjectAllowList(projects: readonly string[]): ProjectAllo
     assertIssueKey(issueKey) {
       if (!allows(projectOfIssueKey(issueKey))) throw notAllowed(`Issue ${issueKey}`);
     },
-    confineJql(jql) {
+    confineJql(jql, visible) {
       const { where, orderBy } = splitOrderBy(jql);
       if (!restricted) return jql.trim();
-      const scope = `project in (${list.map((p) => `"${p}"`).join(', ')})`;
+      const seen = visible === undefined ? undefined : new Set(visible.map((p) => p.toUpperCase()));
+      const keys = seen === undefined ? list : list.filter((p) => seen.has(p));
+      if (keys.length === 0) {
+        throw new ToolUsageError(
+          'no_visible_project',
+          `Your Jira account cannot see any of the projects this gateway may access (${list.join(', ')}).`,
+        );
+      }
+      const scope = `project in (${keys.map((p) => `"${p}"`).join(', ')})`;
       const condition = where === '' ? scope : `${scope} AND (${where})`;
       return orderBy === undefined ? condition : `${condition} ${orderBy}`;
     },

@@ -86,7 +86,7 @@ export interface JiraTool {
  * @see MCP 2025-11-25 server/tools (Error Handling: tool execution errors)
  */
 export class ToolUsageError extends Error {
-  readonly code: 'project_not_allowed' | 'invalid_arguments';
+  readonly code: 'project_not_allowed' | 'no_visible_project' | 'invalid_arguments';
 
   constructor(code: ToolUsageError['code'], message: string) {
     super(message);
