@@ -46,8 +46,12 @@ export interface KmsGrantOptions {
  * The grants of `fn`:
  * - OAuth: the OpenID client secret when sign-in goes through a provider;
  *   in atlassian-oauth it stores each person's tokens at the link callback
- *   (and reads them to revoke on unlink) with the Atlassian client secret
- *   for the code exchange; in personal-token it stores the person's token.
+ *   with the Atlassian client secret for the code exchange; in
+ *   personal-token it stores the person's token. It only ever seals links
+ *   (kms:GenerateDataKey), never opens one: unlink deletes the record
+ *   (Atlassian has no 3LO revocation endpoint, an API token is revoked by
+ *   its owner) and the pages read only the link's plain metadata. Least
+ *   privilege: a flaw in the public sign-in function cannot unwrap tokens.
  * - MCP: the Jira credential in service mode; in atlassian-oauth a person's
  *   tokens, refreshed and stored again with the Atlassian client secret;
  *   in personal-token the person's token, read only.
@@ -59,13 +63,10 @@ export function kmsGrants(fn: GatewayFunction, options: KmsGrantOptions): KmsGra
   if (fn === 'oauth') {
     if (options.oidcClientSecret) decrypt.push(PURPOSE.oidcClientSecret);
     if (options.jiraAuth === 'atlassian-oauth') {
-      decrypt.push(PURPOSE.jiraLink, PURPOSE.atlassianClientSecret);
+      decrypt.push(PURPOSE.atlassianClientSecret);
       encrypt.push(PURPOSE.jiraLink);
     }
-    if (options.jiraAuth === 'personal-token') {
-      decrypt.push(PURPOSE.jiraLink);
-      encrypt.push(PURPOSE.jiraLink);
-    }
+    if (options.jiraAuth === 'personal-token') encrypt.push(PURPOSE.jiraLink);
   } else {
     if (options.jiraAuth === 'service') decrypt.push(PURPOSE.jiraCredentials);
     if (options.jiraAuth === 'atlassian-oauth') {

@@ -5,7 +5,7 @@ import { hashSecret } from '../crypto/hash.js';
 import { SecretDecryptError } from '../crypto/local-cipher.js';
 import { randomId, randomToken } from '../crypto/random.js';
 import { JiraCredentialStore } from '../jira/credentials.js';
-import { JiraError } from '../jira/errors.js';
+import { SharedJiraAccountStore } from '../jira/shared-account.js';
 import type { GrantRecord } from '../storage/ports.js';
 import { parseCommand, UsageError } from './args.js';
 import { configFor, PROGRAM, type CliIo } from './io.js';
@@ -15,6 +15,7 @@ import { openLocalRuntime, type LocalRuntime } from './runtime.js';
 import { USER_SET_PASSWORD } from './user-password-command.js';
 import { CLIENT_ADD } from './client-add-command.js';
 import { ATLASSIAN_SET_CLIENT_SECRET } from './atlassian-secret-command.js';
+import { JIRA_SET_CREDENTIALS } from './jira-credentials-command.js';
 
 function grantState(grant: GrantRecord, now: number): string {
   if (grant.revokedAt !== undefined) return `revoked (${grant.revokedReason ?? 'no reason'})`;
@@ -273,42 +274,7 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     },
   },
   ...AUDIT_COMMANDS,
-  {
-    name: 'jira set-credentials',
-    usage: 'jira set-credentials --base-url URL --email EMAIL',
-    summary: 'store the Jira credential (API token from stdin), encrypted',
-    options: { 'base-url': { type: 'string' }, email: { type: 'string' } },
-    arity: 0,
-    async run(rt, _args, values, io) {
-      const baseUrl = values['base-url'];
-      const email = values.email;
-      if (typeof baseUrl !== 'string' || typeof email !== 'string')
-        throw new UsageError('--base-url and --email are required');
-      // Checked before the token is read, and before the credential schema,
-      // whose other rules assume a parseable URL.
-      if (!URL.canParse(baseUrl) || !['http:', 'https:'].includes(new URL(baseUrl).protocol))
-        throw new UsageError('--base-url must be an http(s) URL, e.g. https://acme.atlassian.net');
-      const apiToken = (await io.readStdin()).trim();
-      const store = new JiraCredentialStore(rt.storage.secrets, rt.cipher, rt.clock);
-      try {
-        await store.set({ baseUrl: baseUrl.replace(/\/+$/, ''), email, apiToken });
-      } catch (error) {
-        // Only a validation error is the operator's to fix; its message names
-        // the bad field, never its value.
-        if (!(error instanceof JiraError)) throw error;
-        io.stderr(`${PROGRAM}: ${error.message}\n`);
-        return 1;
-      }
-      await rt.audit.record({
-        type: AUDIT_EVENT.jiraCredentialsSet,
-        outcome: 'success',
-        ...CLI_ORIGIN,
-        detail: { site: new URL(baseUrl).host },
-      });
-      io.stdout(`Stored the Jira credential for ${email} at ${baseUrl}, encrypted.\n`);
-      return 0;
-    },
-  },
+  JIRA_SET_CREDENTIALS,
   {
     name: 'jira status',
     usage: 'jira status',
@@ -331,6 +297,17 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
           ? 'No Jira credential is stored.\n'
           : `Jira site ${creds.baseUrl}, account ${creds.email} (API token stored encrypted).\n`,
       );
+      const account =
+        creds === undefined
+          ? undefined
+          : await new SharedJiraAccountStore(rt.storage.secrets, rt.clock).get();
+      if (creds !== undefined) {
+        io.stdout(
+          account === undefined
+            ? 'Jira has not named this account (stored unchecked or by an older version): the consent page on AWS does not name it; run `jira set-credentials` again to fix that.\n'
+            : `Jira names it ${account.displayName} (account ${account.accountId}); the consent page shows that name.\n`,
+        );
+      }
       return 0;
     },
   },

@@ -16,6 +16,7 @@ import {
   type JiraCredentialsProvider,
 } from '../jira/credentials.js';
 import { JIRA_ERROR, JiraError } from '../jira/errors.js';
+import { describeSharedAccount, SharedJiraAccountStore } from '../jira/shared-account.js';
 import { AtlassianClientSecretStore } from '../jira/person/atlassian-client-secret-store.js';
 import {
   createPersonalJira,
@@ -132,12 +133,20 @@ async function resolveSetup(
   const stored = await store.get();
   if (stored !== undefined) {
     const client = jiraClient(config, storedCredentialsProvider(store), runtime);
+    // One quick try of its own (no retries, short timeout), so closing never waits long on it.
+    const probe = new JiraClient({
+      credentials: staticCredentialsProvider(stored),
+      timeoutMs: Math.min(config.jiraTimeoutMs, DESCRIBE_TIMEOUT_MS),
+      maxRetries: 0,
+      clock: runtime.clock,
+    });
+    const describing = describeStoredAccount(probe, stored.baseUrl, runtime, logger);
     return {
       client,
       personal: personalJira(config, runtime, { serviceClient: client, siteUrl: stored.baseUrl }),
       description: `${stored.baseUrl} as ${stored.email} (credential stored encrypted)`,
       notes: [],
-      close: () => Promise.resolve(),
+      close: () => describing,
     };
   }
   if (config.jira !== undefined) {
@@ -166,6 +175,38 @@ async function resolveSetup(
     notes: [],
     close: () => sandbox.close(),
   };
+}
+
+/** The longest the background `/myself` of {@link describeStoredAccount} may take. */
+const DESCRIBE_TIMEOUT_MS = 5_000;
+
+/**
+ * Stores who the shared credential is (`/myself`, non-secret) when no
+ * description of the stored credential exists yet (one set from
+ * JIRA_BASE_URL/JIRA_EMAIL/JIRA_API_TOKEN, or stored by an older version),
+ * so that a process that cannot decrypt the credential (the OAuth function
+ * on AWS) names the account on the consent page. In the background: start-up
+ * never waits on Jira; a failure is logged and the page names no one.
+ * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-myself/
+ */
+async function describeStoredAccount(
+  client: JiraClient,
+  siteUrl: string,
+  runtime: LocalRuntime,
+  logger: Logger | undefined,
+): Promise<void> {
+  const described = new SharedJiraAccountStore(runtime.storage.secrets, runtime.clock);
+  try {
+    if ((await described.get()) !== undefined) return;
+    const credentialUpdatedAt = await described.credentialUpdatedAt();
+    if (credentialUpdatedAt === undefined) return;
+    await described.set(await describeSharedAccount(client, siteUrl), credentialUpdatedAt);
+  } catch (error) {
+    logger?.warn('could not record who the shared Jira account is', {
+      error:
+        error instanceof JiraError ? error.code : error instanceof Error ? error.name : 'unknown',
+    });
+  }
 }
 
 /** JIRA_AUTH=atlassian-oauth: the configured Atlassian app, or the sandbox playing Atlassian. */

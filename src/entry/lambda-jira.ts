@@ -26,8 +26,9 @@ export interface LambdaPersonalJiraDeps {
  * JIRA_BASE_URL (`personal-token`: required; `atlassian-oauth`: chosen among
  * the sites a person grants when set). Undefined in service mode: there the
  * MCP function calls Jira with the shared credential and the OAuth function
- * never holds it (it cannot decrypt the Jira credential, so the consent page
- * names no shared account on Lambda).
+ * never holds it (it cannot decrypt the Jira credential; its consent page
+ * names the shared account from the stored non-secret description, see
+ * jira/shared-account.ts).
  * @see https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/
  */
 export function lambdaPersonalJira(deps: LambdaPersonalJiraDeps): PersonalJira | undefined {

@@ -7,9 +7,14 @@
  * loaded only when a secret is first read (see lambda-cipher.ts); in the
  * per-person JIRA_AUTH modes it links each person's Jira account (the step
  * inside /authorize, /jira/oauth/callback, /account) and stores their tokens.
+ * In service mode it never holds the shared Jira credential (no decrypt of
+ * it, no KMS call): the consent page names the shared account from the
+ * non-secret description `jira set-credentials` stores next to it.
  */
 import { OidcClientSecretStore } from '../accounts/oidc/client-secret-store.js';
 import { createRelyingParty } from '../accounts/oidc/create-relying-party.js';
+import { describedServiceMode } from '../jira/person/described-service-mode.js';
+import { SharedJiraAccountStore } from '../jira/shared-account.js';
 import { composeGateway } from './compose.js';
 import { lazyKmsCipher } from './lambda-cipher.js';
 import { loadLambdaConfig } from './lambda-config.js';
@@ -45,13 +50,10 @@ export function createOAuthLambdaHandler(
               : () => new OidcClientSecretStore(storage.secrets, cipher, clock).get(),
             { clock },
           );
-    const personalJira = lambdaPersonalJira({
-      config,
-      storage,
-      cipher,
-      clock,
-      logger: runtime.logger,
-    });
+    const personalJira =
+      lambdaPersonalJira({ config, storage, cipher, clock, logger: runtime.logger }) ??
+      // Service mode: who the shared account is, read from its stored description.
+      describedServiceMode(new SharedJiraAccountStore(storage.secrets, clock));
     return composeGateway({
       config,
       storage,
@@ -60,12 +62,8 @@ export function createOAuthLambdaHandler(
       logger: runtime.logger,
       peerAddress: lambdaPeerAddress,
       ...(oidcRelyingParty === undefined ? {} : { oidcRelyingParty }),
-      ...(personalJira === undefined
-        ? {}
-        : {
-            personalJira,
-            ...(config.jira === undefined ? {} : { jiraSiteUrl: config.jira.baseUrl }),
-          }),
+      personalJira,
+      ...(config.jira === undefined ? {} : { jiraSiteUrl: config.jira.baseUrl }),
     });
   });
 }

@@ -8,6 +8,10 @@
  *   GET /jira/linked: "linked, return to your assistant" (URL-mode elicitation, /account)
  *   POST /jira/unlink: deletes the link and revokes the person's gateway grants
  *
+ * A link to another Jira account (or site) than the one linked before
+ * revokes the person's grants as unlink does; at most 10 link starts per
+ * person per 10 minutes (each stores a pending state).
+ *
  * Every failure is a page that says what happened, with the request's
  * reference; none is a 500.
  */
@@ -43,6 +47,22 @@ export interface JiraLinkRouteDeps {
   personalJira: PersonalJira;
   /** personal-token: the Jira site people's tokens must belong to, shown on the form. */
   siteUrl?: string | undefined;
+}
+
+/** Link starts (each stores a pending state of up to ~8 KB for 10 minutes) per person per window. */
+export const MAX_LINK_STARTS_PER_PERSON = 10;
+/** The window of {@link MAX_LINK_STARTS_PER_PERSON}: as long as a pending state lives. */
+export const LINK_START_WINDOW_MS = 10 * 60 * 1000;
+
+/**
+ * True when a link replaced one to another Jira account (or site): the
+ * person's consents named the old account, so grants must not carry over.
+ */
+export function isOtherJiraAccount(before: JiraActor | undefined, after: JiraActor): boolean {
+  return (
+    before !== undefined &&
+    (before.accountId !== after.accountId || before.siteUrl !== after.siteUrl)
+  );
 }
 
 /** Longest `return_to` kept: an /authorize query with a metadata-document client id fits. */
@@ -170,19 +190,53 @@ export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps)
     });
   };
 
+  /** Revokes every live grant of the person (personal access tokens included); returns how many. */
+  const revokeGrants = async (userId: string, reason: string): Promise<number> => {
+    const now = ctx.clock.now();
+    let revoked = 0;
+    for (const grant of await ctx.storage.grants.listByUser(userId)) {
+      if (grant.revokedAt !== undefined) continue;
+      if (await ctx.storage.grants.revoke(grant.id, now, reason)) revoked++;
+    }
+    return revoked;
+  };
+
+  /** The Jira account linked now, working or broken: what the person's grants were consented for. */
+  const linkedActor = async (userId: string): Promise<JiraActor | undefined> => {
+    const status = await personalJira.linkStatus(userId);
+    return status.status === 'none' ? undefined : status.actor;
+  };
+
   const linked = async (
     c: Context<GatewayEnv>,
     user: UserRecord,
     actor: JiraActor,
     returnTo: string | undefined,
+    before: JiraActor | undefined,
   ): Promise<Response> => {
+    // Every consent, and every personal access token, was given while the
+    // old account acted in Jira; acting as another one needs a new consent,
+    // as after an unlink. The same account re-linked keeps them.
+    const replaced = isOtherJiraAccount(before, actor);
+    const grantsRevoked = replaced ? await revokeGrants(user.id, 'jira account replaced') : 0;
     await ctx.audit.record({
       type: AUDIT_EVENT.jiraLinked,
       outcome: 'success',
       userId: user.id,
       username: user.username,
       ...origin(c),
-      detail: { mode: actor.mode, jiraAccountId: actor.accountId, jiraSite: actor.siteUrl },
+      detail: {
+        mode: actor.mode,
+        jiraAccountId: actor.accountId,
+        jiraSite: actor.siteUrl,
+        ...(replaced && before !== undefined
+          ? {
+              replacedJiraAccountId: before.accountId,
+              replacedJiraSite: before.siteUrl,
+              grantsRevoked,
+            }
+          : {}),
+      },
     });
     return c.redirect(safeReturnTo(returnTo) ?? JIRA_LINK_PATHS.linked, 303);
   };
@@ -218,6 +272,12 @@ export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps)
       const status = await personalJira.linkStatus(user.id);
       return tokenForm(c, user, returnTo, 200, { replacing: status.status !== 'none' });
     }
+    // Reserved atomically before a state is stored, so a signed-in person
+    // (or a parallel burst of theirs) cannot fill the store with states.
+    const refused = await reserveAttempt(c, `jira-link-start:${user.id}`, 'started linking', {
+      hint: 'An Atlassian page you already opened from here still works for 10 minutes.',
+    });
+    if (refused !== undefined) return refused;
     try {
       const [start, status] = await Promise.all([
         personalJira.startLink(user.id, returnTo, callbackUrl),
@@ -250,12 +310,13 @@ export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps)
       );
     }
     try {
+      const before = await linkedActor(user.id);
       const result = await personalJira.completeLink(
         user.id,
         new URL(c.req.url).searchParams,
         callbackUrl,
       );
-      return await linked(c, user, result.actor, result.returnTo);
+      return await linked(c, user, result.actor, result.returnTo, before);
     } catch (error) {
       if (error instanceof JiraLinkError) return linkFailed(c, user, error);
       throw error;
@@ -285,13 +346,17 @@ export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps)
     if (user === undefined) return signedOut(c);
     const returnTo = safeReturnTo(form.get('return_to')) ?? JIRA_LINK_PATHS.linked;
     const email = (form.get('email') ?? '').trim();
+    // Each post costs a call to Jira's /myself: reserved first, like link starts.
+    const refused = await reserveAttempt(c, `jira-token-check:${user.id}`, 'sent an API token');
+    if (refused !== undefined) return refused;
     try {
+      const before = await linkedActor(user.id);
       const actor = await personalJira.storePersonalToken(
         user.id,
         email,
         form.get('api_token') ?? '',
       );
-      return await linked(c, user, actor, returnTo);
+      return await linked(c, user, actor, returnTo, before);
     } catch (error) {
       if (!(error instanceof JiraLinkError)) throw error;
       if (error.status === 502) return linkFailed(c, user, error);
@@ -307,6 +372,35 @@ export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps)
     }
   });
 
+  /**
+   * Takes one of the person's {@link MAX_LINK_STARTS_PER_PERSON} attempts of
+   * this window (atomic, so a parallel burst cannot pass the limit); the 429
+   * page with `Retry-After` when none is left.
+   */
+  async function reserveAttempt(
+    c: Context<GatewayEnv>,
+    key: string,
+    what: string,
+    extra: { hint?: string } = {},
+  ): Promise<Response | undefined> {
+    const now = ctx.clock.now();
+    const slot = await ctx.storage.counters.reserve(
+      key,
+      now,
+      now + LINK_START_WINDOW_MS,
+      MAX_LINK_STARTS_PER_PERSON,
+    );
+    if (slot.reserved) return undefined;
+    const retryAfter = Math.max(1, Math.ceil((slot.expiresAt - now) / 1000));
+    return kit.errorPage(
+      c,
+      429,
+      'Too many link attempts',
+      `You ${what} ${String(MAX_LINK_STARTS_PER_PERSON)} times in the last ${String(LINK_START_WINDOW_MS / 60_000)} minutes. Try again in ${String(Math.ceil(retryAfter / 60))} minute(s).`,
+      { ...extra, headers: { 'Retry-After': String(retryAfter) } },
+    );
+  }
+
   const signedOut = (c: Context<GatewayEnv>): Response =>
     kit.errorPage(c, 403, 'Signed out', 'Sign in again on your account page (/account).');
 
@@ -318,12 +412,7 @@ export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps)
     if (user === undefined) return signedOut(c);
     const hadLink = await personalJira.unlink(user.id);
     // Every grant acted in Jira as this account; none may outlive the link.
-    const now = ctx.clock.now();
-    let grantsRevoked = 0;
-    for (const grant of await ctx.storage.grants.listByUser(user.id)) {
-      if (grant.revokedAt !== undefined) continue;
-      if (await ctx.storage.grants.revoke(grant.id, now, 'jira account unlinked')) grantsRevoked++;
-    }
+    const grantsRevoked = await revokeGrants(user.id, 'jira account unlinked');
     await ctx.audit.record({
       type: AUDIT_EVENT.jiraUnlinked,
       outcome: 'success',

@@ -116,31 +116,43 @@ export function registerPersonalTokenRoutes(app: GatewayApp, deps: PersonalToken
       if (error instanceof PersonalAccessTokenError) return refused(c, error);
       throw error;
     }
-    // Claimed before anything is created: a resent form (reload, double
-    // click) must not make a second token the person never saw.
     const now = ctx.clock.now();
-    const claim = await ctx.storage.counters.reserve(
-      `pat-form:${hashSecret(formId)}`,
-      now,
-      now + FORM_ID_MS,
-      1,
-    );
-    if (!claim.reserved) {
-      return kit.errorPage(
+    const formKey = `pat-form:${hashSecret(formId)}`;
+    const alreadySent = (): Response =>
+      kit.errorPage(
         c,
         409,
         'Form already sent',
         'This form was already sent, and its token was shown then. It is not shown again.',
         { hint: 'If you did not copy it, revoke it on your account page and make a new one.' },
       );
+    // A reload of the form that made the 20th token says so (a read, no write).
+    if (((await ctx.storage.counters.get(formKey, now))?.count ?? 0) > 0) return alreadySent();
+    // A person at the limit writes nothing: otherwise each refused post
+    // with a fresh form_id would leave a 24-hour claim row behind. (The
+    // limit itself holds under concurrency in createPersonalAccessToken.)
+    const live = await listPersonalAccessTokens(ctx, user.id);
+    if (live.length >= MAX_LIVE_PERSONAL_ACCESS_TOKENS) {
+      return refused(
+        c,
+        new PersonalAccessTokenError(
+          'limit_reached',
+          `You already have ${String(MAX_LIVE_PERSONAL_ACCESS_TOKENS)} personal access tokens. Revoke one you no longer use first.`,
+        ),
+      );
     }
+    // Claimed before anything is created: a resent form (reload, double
+    // click) must not make a second token the person never saw.
+    const claim = await ctx.storage.counters.reserve(formKey, now, now + FORM_ID_MS, 1);
+    if (!claim.reserved) return alreadySent();
     let created;
     try {
       created = await createPersonalAccessToken(ctx, user, request, origin(c));
     } catch (error) {
       if (error instanceof PersonalAccessTokenError) {
-        // Nothing was made: the same form may be sent again.
-        await ctx.storage.counters.release(`pat-form:${hashSecret(formId)}`, claim.expiresAt);
+        // Nothing was made: the same form may be sent again, and no row
+        // is left behind (a released claim would stay stored for 24 hours).
+        await ctx.storage.counters.reset(formKey);
         return refused(c, error);
       }
       throw error;

@@ -49,6 +49,25 @@ export function linkRequiredUnauthorized(
 }
 
 /**
+ * HTTP 403 for a personal access token whose person has no working link: the
+ * token is valid and stays so (it cannot authorize again, so no challenge
+ * and no revocation); the person links on the gateway's page, and the same
+ * token works again.
+ * @see RFC 6750 §3.1 (403 for a valid token refused for this request)
+ */
+export function linkRequiredForPersonalToken(
+  reason: JiraLinkRequiredReason | undefined,
+  linkUrl: string | undefined,
+): Response {
+  const where = linkUrl === undefined ? 'on your account page' : `at ${linkUrl}`;
+  return jsonRpcErrorResponse(
+    403,
+    JSON_RPC_ERROR.serverError,
+    `Forbidden: ${explanation(reason)}. Link it ${where}; this personal access token works again once it is linked.`,
+  );
+}
+
+/**
  * A JSON-RPC `URLElicitationRequiredError` (-32042) for the tool call `id`:
  * the client shows `url` (a gateway page that links the signed-in person's
  * account; it carries nothing about the person) and retries the call after

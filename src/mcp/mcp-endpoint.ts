@@ -12,7 +12,7 @@ import {
 import { AUDIT_EVENT } from '../audit/audit-events.js';
 import type { JiraLinkRequiredReason } from '../jira/person/personal-jira.js';
 import { ALL_SCOPES, formatScopes, type Scope } from '../oauth/scopes.js';
-import type { GrantRepository } from '../storage/ports.js';
+import { PERSONAL_ACCESS_TOKEN_CLIENT_ID, type GrantRepository } from '../storage/ports.js';
 import { bearerChallenge, readBearerToken } from './bearer-challenge.js';
 import { jiraAccountDetail, needsPersonalLink } from './caller-jira.js';
 import {
@@ -24,7 +24,11 @@ import {
 } from './http-responses.js';
 import { batchRefusal } from './json-rpc-batch.js';
 import { initializeParamsRefusal } from './initialize-params.js';
-import { linkRequiredElicitation, linkRequiredUnauthorized } from './jira-link-required.js';
+import {
+  linkRequiredElicitation,
+  linkRequiredForPersonalToken,
+  linkRequiredUnauthorized,
+} from './jira-link-required.js';
 import { messageShapeRefusal } from './json-rpc-shape.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.js';
@@ -186,6 +190,11 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => 
       elicitation.supports(token, version, clock.now())
     ) {
       return linkRequiredElicitation(first.id, reason, deps.jiraLinkUrl);
+    }
+    // A personal access token cannot authorize again: it keeps its grant and
+    // the person links on the gateway's page.
+    if (token.clientId === PERSONAL_ACCESS_TOKEN_CLIENT_ID) {
+      return linkRequiredForPersonalToken(reason, deps.jiraLinkUrl);
     }
     // Without this the client's refresh would succeed and its retry meet the
     // same 401: real clients refresh before they re-authorize.

@@ -360,7 +360,12 @@ export interface AuditRepository {
   purgeBefore(before: number, limit: number, now: number): Promise<AuditPurgeResult>;
 }
 
-/** An envelope-encrypted secret (ciphertext only). */
+/**
+ * A named record of the gateway's own: an envelope-encrypted secret
+ * (ciphertext only), or, for the one non-secret record `jira.shared_account`
+ * (the shared Jira account's name and site, see src/jira/shared-account.ts),
+ * plain JSON that the OAuth function may read without any key.
+ */
 export interface SecretRecord {
   name: string;
   ciphertext: Uint8Array;
@@ -442,8 +447,16 @@ export interface JiraLinkRecord {
   /** `broken`: upstream refused the refresh token (or the API token); re-linking replaces the record. */
   status: 'active' | 'broken';
   /**
+   * Random, chosen by the store at every `put` (link, re-link) and carried
+   * unchanged by `replace`: the link's generation. Versions start again at 1
+   * after an unlink, so only linkId + version names one write of one link;
+   * caches and conditional writes compare both, so nothing taken from an
+   * unlinked account (a cached token, a refresh lease) applies to a new link.
+   */
+  linkId: string;
+  /**
    * Increases on every write. Conditional writes (`replace`, `acquireLease`)
-   * compare it, so of concurrent writers from any process exactly one wins.
+   * compare it (and `linkId`), so of concurrent writers from any process exactly one wins.
    */
   version: number;
   ciphertext: Uint8Array;
@@ -476,28 +489,36 @@ export interface JiraLinkStateRecord {
   expiresAt: number;
 }
 
+/** One write of one link: its generation and version. */
+export interface JiraLinkVersion {
+  linkId: string;
+  version: number;
+}
+
 export interface JiraLinkRepository {
   get(userId: string): Promise<JiraLinkRecord | undefined>;
   /**
    * Creates or replaces the person's link unconditionally (linking and
-   * re-linking), with `version` one above any stored one; returns that version.
+   * re-linking) under a new random `linkId`, with `version` one above any
+   * stored one; returns both.
    */
-  put(link: Omit<JiraLinkRecord, 'version'>): Promise<number>;
+  put(link: Omit<JiraLinkRecord, 'version' | 'linkId'>): Promise<JiraLinkVersion>;
   /**
-   * Replaces the link only while its stored version is `expectedVersion`,
-   * storing it with version `expectedVersion + 1`. Of concurrent callers
-   * with one expected version, from any process, exactly one gets true.
+   * Replaces the link only while its stored linkId is `link.linkId` and its
+   * version is `expectedVersion`, storing it with version `expectedVersion + 1`
+   * (the linkId unchanged). Of concurrent callers with one expected version,
+   * from any process, exactly one gets true.
    */
   replace(link: Omit<JiraLinkRecord, 'version'>, expectedVersion: number): Promise<boolean>;
   /**
-   * Sets `lease` only while the stored version is `expectedVersion` and no
-   * other lease is unexpired at `now`; bumps the version. Returns the new
-   * version, or undefined when another caller won. Exactly one of
+   * Sets `lease` only while the stored linkId and version are `expected`'s
+   * and no other lease is unexpired at `now`; bumps the version. Returns the
+   * new version, or undefined when another caller won. Exactly one of
    * concurrent callers wins.
    */
   acquireLease(
     userId: string,
-    expectedVersion: number,
+    expected: JiraLinkVersion,
     lease: { owner: string; until: number },
     now: number,
   ): Promise<number | undefined>;

@@ -122,4 +122,30 @@ describe('GET /jira/link and /jira/oauth/callback on an issuer other than PUBLIC
     const user = await gw.storage.users.getByUsername(TEST_USER.username);
     expect((await personal?.linkStatus(user?.id ?? ''))?.status).toBe('linked');
   });
+
+  it('starts a link that returns to a long authorization request (a metadata-document client id, a long state)', async () => {
+    const { client_id: clientId } = await registerClient(gw);
+    const agent = new PageAgent(gw.fetch, TEST_ISSUER);
+    const request = authorizeUrl({
+      client_id: clientId,
+      redirect_uri: LOOPBACK_REDIRECT,
+      response_type: 'code',
+      code_challenge: newPkce().challenge,
+      code_challenge_method: 'S256',
+      state: 's'.repeat(3000),
+    });
+    const html = await (await agent.get(request)).text();
+    const login = await agent.post('/authorize/login', {
+      username: TEST_USER.username,
+      password: TEST_USER.password,
+      csrf_token: inputValue(html, 'csrf_token'),
+      request: inputValue(html, 'request'),
+    });
+    expect(login.status).toBe(303);
+    const returnTo = `/authorize?${new URL(request).searchParams.toString()}`;
+    expect(returnTo.length).toBeGreaterThan(3000);
+    const start = await agent.get(`/jira/link?return_to=${encodeURIComponent(returnTo)}`);
+    expect(start.status).toBe(200);
+    expect(await start.text()).toContain('id="continue"');
+  });
 });

@@ -220,6 +220,38 @@ describe('personal access tokens on /account (RFC 6750 §5.2–§5.3, CSRF per d
     expect(await accountPage(agent)).toContain('You hold the most tokens you may.');
   });
 
+  it('stores no form claim for a post refused by the 20-token limit or by a parallel creation', async () => {
+    const agent = await start();
+    const base = await form(agent);
+    const claimOf = (formId: string) =>
+      gw.storage.counters.get(`pat-form:${hashSecret(formId)}`, gw.clock.now());
+    // Parallel posts: those refused as busy (429) give their claim back entirely.
+    const ids = Array.from({ length: 8 }, () => randomToken());
+    const parallel = await Promise.all(ids.map((id) => create(agent, { ...base, form_id: id })));
+    for (const [i, id] of ids.entries()) {
+      expect([200, 429], id).toContain(parallel[i]?.status);
+      if (parallel[i]?.status === 429) expect(await claimOf(id)).toBeUndefined();
+      else expect(await claimOf(id)).toMatchObject({ count: 1 });
+    }
+    let lastFormId = '';
+    while ((await personalGrants()).length < 20) {
+      lastFormId = randomToken();
+      expect((await create(agent, { ...base, form_id: lastFormId })).status).toBe(200);
+    }
+    // A reload of the form that made the 20th token is told that, not the limit.
+    const reload = await create(agent, { ...base, form_id: lastFormId });
+    expect(reload.status).toBe(409);
+    expect(await reload.text()).toContain('Form already sent');
+    for (let i = 0; i < 5; i++) {
+      const formId = randomToken();
+      const over = await create(agent, { ...base, form_id: formId });
+      expect(over.status).toBe(409);
+      expect(await over.text()).toContain('You already have 20 personal access tokens');
+      expect(await claimOf(formId)).toBeUndefined();
+    }
+    expect(await personalGrants()).toHaveLength(20);
+  });
+
   it('is revoked from the connected applications list, and introspection then calls it inactive', async () => {
     const agent = await start();
     const html = await (await create(agent, await form(agent))).text();

@@ -108,12 +108,16 @@ describe('GatewayStack: the secrets key per JIRA_AUTH mode (least privilege)', (
     });
   });
 
-  it('atlassian-oauth: both functions store and read people’s tokens and read the Atlassian client secret; the MCP function may update (refresh), never delete', () => {
+  it('atlassian-oauth: the OAuth function only stores people’s tokens (never decrypts one), the MCP function stores and reads them; both read the Atlassian client secret; the MCP function may update (refresh), never delete', () => {
+    expect(secretsKeyGrants(threeLo, fn(threeLo, 'OAuth'))).toEqual({
+      'kms:Decrypt': ['atlassian-client-secret'],
+      'kms:GenerateDataKey': ['jira-link'],
+    });
+    expect(secretsKeyGrants(threeLo, fn(threeLo, 'MCP'))).toEqual({
+      'kms:Decrypt': ['atlassian-client-secret', 'jira-link'],
+      'kms:GenerateDataKey': ['jira-link'],
+    });
     for (const f of [fn(threeLo, 'OAuth'), fn(threeLo, 'MCP')]) {
-      expect(secretsKeyGrants(threeLo, f)).toEqual({
-        'kms:Decrypt': ['atlassian-client-secret', 'jira-link'],
-        'kms:GenerateDataKey': ['jira-link'],
-      });
       expect(f.variables).toMatchObject({
         JIRA_AUTH: 'atlassian-oauth',
         JIRA_BASE_URL: SITE,
@@ -128,9 +132,8 @@ describe('GatewayStack: the secrets key per JIRA_AUTH mode (least privilege)', (
     expect(tableActions(fn(threeLo, 'OAuth'))).toEqual([...OAUTH_TABLE_ACTIONS].sort());
   });
 
-  it('personal-token: the OAuth function stores a person’s token; the MCP function only decrypts it', () => {
+  it('personal-token: the OAuth function only stores a person’s token (never decrypts one); the MCP function only decrypts it', () => {
     expect(secretsKeyGrants(personal, fn(personal, 'OAuth'))).toEqual({
-      'kms:Decrypt': ['jira-link'],
       'kms:GenerateDataKey': ['jira-link'],
     });
     const mcp = fn(personal, 'MCP');

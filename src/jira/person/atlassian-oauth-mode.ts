@@ -7,7 +7,7 @@ import type { Clock } from '../../clock.js';
 import { hashSecret } from '../../crypto/hash.js';
 import { randomToken } from '../../crypto/random.js';
 import type { SecretCipher } from '../../crypto/secret-cipher.js';
-import type { JiraLinkRepository } from '../../storage/ports.js';
+import type { JiraLinkRepository, JiraLinkVersion } from '../../storage/ports.js';
 import { JiraClient, type JiraClientOptions } from '../client.js';
 import type { JiraCredentialsProvider } from '../credentials.js';
 import {
@@ -79,15 +79,18 @@ export function atlassianOAuthMode(options: AtlassianOAuthModeOptions): Personal
   const { links, cipher, clock, oauth, tokens } = options;
   const wantedOrigin = options.siteUrl === undefined ? undefined : origin(options.siteUrl);
 
-  function credentialsFor(userId: string, seenVersion: number): JiraCredentialsProvider {
+  function credentialsFor(userId: string, seenLink: JiraLinkVersion): JiraCredentialsProvider {
+    let seen = seenLink;
     return {
       async get() {
-        const grant = await tokens.access(userId, seenVersion);
+        const grant = await tokens.access(userId, seen);
         return { kind: 'bearer', baseUrl: grant.baseUrl, accessToken: grant.accessToken };
       },
       async rejected(credentials, rejection) {
         if (credentials.kind !== 'bearer' || SCOPE_MISMATCH.test(rejection.bodyText)) return false;
-        await tokens.renew(userId, credentials.accessToken);
+        const renewed = await tokens.renew(userId, credentials.accessToken);
+        // The retry (and later calls on this client) use the renewed write.
+        seen = { linkId: renewed.linkId, version: renewed.version };
         return true;
       },
     };
@@ -153,7 +156,7 @@ export function atlassianOAuthMode(options: AtlassianOAuthModeOptions): Personal
       if (link.status === 'broken') throw new JiraLinkRequiredError('broken');
       return new JiraClient({
         ...options.clientOptions,
-        credentials: credentialsFor(userId, link.version),
+        credentials: credentialsFor(userId, { linkId: link.linkId, version: link.version }),
       });
     },
 
@@ -238,7 +241,7 @@ export function atlassianOAuthMode(options: AtlassianOAuthModeOptions): Personal
         refreshToken: granted.refreshToken,
         accessExpiresAt: granted.expiresAt,
       });
-      const version = await links.put({
+      const { linkId, version } = await links.put({
         userId,
         kind: 'atlassian-oauth',
         status: 'active',
@@ -256,6 +259,7 @@ export function atlassianOAuthMode(options: AtlassianOAuthModeOptions): Personal
         accessToken: granted.accessToken,
         baseUrl: `${oauth.apiUrl}/ex/jira/${encodeURIComponent(site.id)}`,
         expiresAt: granted.expiresAt,
+        linkId,
         version,
       });
       options.log?.('info', 'Jira account linked', { userId, site: site.url });

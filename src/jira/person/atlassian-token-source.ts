@@ -16,11 +16,18 @@
  *    before the new access token is used. If Atlassian refuses the refresh
  *    (`invalid_grant`, `unauthorized_client`), the link is marked broken and
  *    the caller gets {@link JiraLinkRequiredError}('broken').
+ * 4. Everything taken from a link (cached grant, lease, pending tokens) is
+ *    tied to its `linkId` and exact version: after an unlink and a re-link
+ *    (versions restart at 1) nothing of the old account is used or written.
+ * 5. Once Atlassian has rotated, the new pair is kept in memory until it is
+ *    stored: sealing and storing are retried a few times, the lease is
+ *    handed back whatever happens, and the next call of this process stores
+ *    (and uses) the kept pair instead of the rotated-out refresh token.
  */
 import type { Clock } from '../../clock.js';
 import type { SecretCipher } from '../../crypto/secret-cipher.js';
 import { randomId } from '../../crypto/random.js';
-import type { JiraLinkRecord, JiraLinkRepository } from '../../storage/ports.js';
+import type { JiraLinkRecord, JiraLinkRepository, JiraLinkVersion } from '../../storage/ports.js';
 import { JIRA_ERROR, JiraError } from '../errors.js';
 import {
   ATLASSIAN_OAUTH_ERROR,
@@ -35,14 +42,28 @@ import type { PersonalJiraLog } from './personal-jira.js';
 export const ACCESS_TOKEN_MARGIN_MS = 60_000;
 /** How long a refresh lease holds; well above the refresh request's timeout (10 s). */
 export const REFRESH_LEASE_MS = 30_000;
+/** Attempts to seal and store a rotated token pair before keeping it in memory only. */
+export const STORE_ATTEMPTS = 3;
+/** Wait before the second store attempt (doubled before the third). */
+const STORE_BACKOFF_MS = 50;
 
 export interface AccessGrant {
   accessToken: string;
   /** `{apiUrl}/ex/jira/{cloudId}`. */
   baseUrl: string;
   expiresAt: number;
+  /** The link (generation) these tokens belong to. */
+  linkId: string;
   /** The link record's version these tokens belong to. */
   version: number;
+}
+
+/** A rotated pair Atlassian issued that is not stored yet. */
+interface PendingPair {
+  linkId: string;
+  accessToken: string;
+  refreshToken: string;
+  accessExpiresAt: number;
 }
 
 export interface AtlassianTokenSourceOptions {
@@ -82,6 +103,8 @@ export class AtlassianTokenSource {
   readonly #owner = randomId('lease');
   readonly #cache = new Map<string, AccessGrant>();
   readonly #inflight = new Map<string, Promise<AccessGrant>>();
+  /** Rotated pairs whose store failed, per person: the only copy of the live refresh token. */
+  readonly #pending = new Map<string, PendingPair>();
 
   constructor(options: AtlassianTokenSourceOptions) {
     this.#links = options.links;
@@ -102,6 +125,7 @@ export class AtlassianTokenSource {
   /** Forgets a person's token (unlink, re-link). */
   forget(userId: string): void {
     this.#cache.delete(userId);
+    this.#pending.delete(userId);
   }
 
   /**
@@ -109,10 +133,15 @@ export class AtlassianTokenSource {
    * there is no link or it is broken, JiraError('unavailable') when
    * Atlassian cannot refresh it now.
    */
-  async access(userId: string, seenVersion = 0): Promise<AccessGrant> {
+  async access(userId: string, seen: JiraLinkVersion): Promise<AccessGrant> {
     const cached = this.#cache.get(userId);
-    // A record newer than the cache (re-linked, refreshed elsewhere) wins.
-    if (cached !== undefined && cached.version >= seenVersion && this.#fresh(cached.expiresAt)) {
+    // Only the very write the caller saw: any other (re-linked, even at the
+    // same version after an unlink; refreshed elsewhere) is read again.
+    if (
+      cached?.linkId === seen.linkId &&
+      cached.version === seen.version &&
+      this.#fresh(cached.expiresAt)
+    ) {
       return cached;
     }
     return this.#shared(userId, undefined);
@@ -152,6 +181,9 @@ export class AtlassianTokenSource {
         this.#cache.delete(userId);
         throw new JiraLinkRequiredError('broken');
       }
+      const kept = this.#pending.get(userId);
+      if (kept !== undefined && kept.linkId !== link.linkId) this.#pending.delete(userId);
+      const pending = kept?.linkId === link.linkId ? kept : undefined;
       const now = this.#clock.now();
       // Someone is refreshing: wait for their result (re-read, no decrypt,
       // so a waiting Lambda costs storage reads, not KMS calls).
@@ -159,19 +191,23 @@ export class AtlassianTokenSource {
         await this.#sleep(this.#pollMs);
         continue;
       }
-      const secret = await openLinkSecret(this.#cipher, userId, 'atlassian-oauth', link.ciphertext);
-      const grant = this.#grantOf(link, secret.accessToken, secret.accessExpiresAt, link.version);
-      if (this.#fresh(grant.expiresAt) && grant.accessToken !== refused) {
+      // A kept pair holds the live refresh token; the stored one was rotated out.
+      const secret =
+        pending ?? (await openLinkSecret(this.#cipher, userId, 'atlassian-oauth', link.ciphertext));
+      const usable = this.#fresh(secret.accessExpiresAt) && secret.accessToken !== refused;
+      if (usable && pending === undefined) {
+        const grant = this.#grantOf(link, secret.accessToken, secret.accessExpiresAt, link.version);
         this.#cache.set(userId, grant);
         return grant;
       }
       const leased = await this.#links.acquireLease(
         userId,
-        link.version,
+        { linkId: link.linkId, version: link.version },
         { owner: this.#owner, until: now + this.#leaseMs },
         now,
       );
       if (leased === undefined) continue;
+      if (usable && pending !== undefined) return this.#store(link, leased, pending);
       return this.#refresh(link, leased, secret.refreshToken);
     }
     throw new JiraError(
@@ -198,6 +234,7 @@ export class AtlassianTokenSource {
           leasedVersion,
         );
         this.#cache.delete(userId);
+        this.#pending.delete(userId);
         this.#log?.('info', 'Atlassian refused a refresh; the Jira link is broken', {
           userId,
           oauthError: error.oauthError ?? 'none',
@@ -213,18 +250,77 @@ export class AtlassianTokenSource {
         `Could not renew your Atlassian access: ${reason} Try again later.`,
       );
     }
-    const now = this.#clock.now();
-    const ciphertext = await sealLinkSecret(this.#cipher, userId, {
-      kind: 'atlassian-oauth',
+    const pair: PendingPair = {
+      linkId: link.linkId,
       accessToken: tokens.accessToken,
       // Atlassian rotates; an answer without one means the old one stays valid.
       refreshToken: tokens.refreshToken ?? refreshToken,
       accessExpiresAt: tokens.expiresAt,
-    });
-    const stored = await this.#links.replace(
-      { ...unleased, ciphertext, accessExpiresAt: tokens.expiresAt, updatedAt: now },
-      leasedVersion,
-    );
+    };
+    // From here on the old refresh token is spent: keep the new one until stored.
+    this.#pending.set(userId, pair);
+    return this.#store(link, leasedVersion, pair);
+  }
+
+  /**
+   * Stores a rotated pair on the leased record (same linkId, leased
+   * version), retrying a KMS or storage failure a few times. The lease is
+   * handed back in any case; a pair that could not be stored stays in
+   * memory for the next call, and its access token still serves this one.
+   */
+  async #store(
+    link: JiraLinkRecord,
+    leasedVersion: number,
+    pair: PendingPair,
+  ): Promise<AccessGrant> {
+    const { userId } = link;
+    const { lease: _held, ...unleased } = link;
+    let stored: boolean | undefined;
+    let failure: unknown;
+    try {
+      for (let attempt = 1; attempt <= STORE_ATTEMPTS && stored === undefined; attempt += 1) {
+        try {
+          const ciphertext = await sealLinkSecret(this.#cipher, userId, {
+            kind: 'atlassian-oauth',
+            accessToken: pair.accessToken,
+            refreshToken: pair.refreshToken,
+            accessExpiresAt: pair.accessExpiresAt,
+          });
+          stored = await this.#links.replace(
+            {
+              ...unleased,
+              ciphertext,
+              accessExpiresAt: pair.accessExpiresAt,
+              updatedAt: this.#clock.now(),
+            },
+            leasedVersion,
+          );
+        } catch (error) {
+          failure = error;
+          if (attempt < STORE_ATTEMPTS) await this.#sleep(STORE_BACKOFF_MS * 2 ** (attempt - 1));
+        }
+      }
+    } finally {
+      // Not stored: hand the lease back (best effort; it also runs out by itself).
+      if (stored === undefined) {
+        await this.#links.replace(unleased, leasedVersion).catch(() => false);
+      }
+    }
+    if (stored === undefined) {
+      this.#log?.('warn', 'could not store rotated Atlassian tokens; kept in memory', {
+        userId,
+        reason: failure instanceof Error ? failure.name : 'unexpected failure',
+      });
+      if (this.#fresh(pair.accessExpiresAt)) {
+        // Usable now, but not cached: the next call tries to store it again.
+        return this.#grantOf(link, pair.accessToken, pair.accessExpiresAt, leasedVersion);
+      }
+      throw new JiraError(
+        JIRA_ERROR.unavailable,
+        'Could not store your renewed Atlassian access; try again in a minute.',
+      );
+    }
+    if (this.#pending.get(userId) === pair) this.#pending.delete(userId);
     if (!stored) {
       // Someone re-linked (or took an expired lease) meanwhile: their record
       // wins, and these tokens are never used, since they were never stored.
@@ -233,7 +329,7 @@ export class AtlassianTokenSource {
       });
       return this.#obtain(userId, undefined);
     }
-    const grant = this.#grantOf(link, tokens.accessToken, tokens.expiresAt, leasedVersion + 1);
+    const grant = this.#grantOf(link, pair.accessToken, pair.accessExpiresAt, leasedVersion + 1);
     this.#cache.set(userId, grant);
     return grant;
   }
@@ -248,6 +344,7 @@ export class AtlassianTokenSource {
       accessToken,
       baseUrl: `${this.#oauth.apiUrl}/ex/jira/${encodeURIComponent(link.cloudId ?? '')}`,
       expiresAt,
+      linkId: link.linkId,
       version,
     };
   }

@@ -38,11 +38,12 @@ export function statusOfLink(link: JiraLinkRecord | undefined): JiraLinkStatus {
 }
 
 /** Paths the person may be sent back to after linking: same origin, one leading slash. */
-const RETURN_TO = /^\/(?![/\\])[\x21-\x7e]{0,2047}$/;
+const RETURN_TO = /^\/(?![/\\])[\x21-\x7e]{0,8191}$/;
 
 /**
  * True for a same-origin path (`/authorize?…`): never `//host`, `/\host`,
- * a scheme, whitespace or a control character, at most 2048 characters.
+ * a scheme, whitespace or a control character, at most 8192 characters
+ * (the gateway's own `/authorize?…` with a metadata-document client id fits).
  * @see RFC 9700 §4.11 (open redirectors)
  */
 export function isSafeReturnTo(path: string): boolean {

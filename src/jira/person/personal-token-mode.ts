@@ -38,13 +38,14 @@ export function personalTokenMode(options: PersonalTokenModeOptions): PersonalJi
   const { links, cipher, clock, siteUrl } = options;
   const cache = new Map<
     string,
-    { version: number; readAt: number; credentials: BasicJiraCredentials }
+    { linkId: string; version: number; readAt: number; credentials: BasicJiraCredentials }
   >();
 
   async function credentialsOf(link: JiraLinkRecord): Promise<BasicJiraCredentials> {
     const hit = cache.get(link.userId);
     if (
-      hit !== undefined &&
+      // Exactly this write of this link: versions restart after an unlink.
+      hit?.linkId === link.linkId &&
       hit.version === link.version &&
       clock.now() - hit.readAt < PERSONAL_TOKEN_CACHE_MS
     ) {
@@ -52,26 +53,42 @@ export function personalTokenMode(options: PersonalTokenModeOptions): PersonalJi
     }
     const secret = await openLinkSecret(cipher, link.userId, 'personal-token', link.ciphertext);
     const credentials = { baseUrl: link.siteUrl, email: secret.email, apiToken: secret.apiToken };
-    cache.set(link.userId, { version: link.version, readAt: clock.now(), credentials });
+    cache.set(link.userId, {
+      linkId: link.linkId,
+      version: link.version,
+      readAt: clock.now(),
+      credentials,
+    });
     return credentials;
   }
 
   function providerFor(link: JiraLinkRecord): JiraCredentialsProvider {
+    let current = link;
     return {
-      get: () => credentialsOf(link),
+      get: () => credentialsOf(current),
       // Jira no longer accepts the token (revoked or expired): the person
       // must enter a new one, so the link is marked broken and the call
       // becomes a re-authorization.
       async rejected() {
         const now = clock.now();
-        cache.delete(link.userId);
-        const { lease: _none, ...rest } = link;
-        await links.replace(
+        cache.delete(current.userId);
+        const { lease: _none, ...rest } = current;
+        const marked = await links.replace(
           { ...rest, status: 'broken', brokenAt: now, updatedAt: now },
-          link.version,
+          current.version,
         );
+        if (!marked) {
+          // The link changed meanwhile (a new token was just stored): the
+          // refused token is no longer the person's, so retry with the new one.
+          const newer = await links.get(current.userId);
+          if (newer?.kind === 'personal-token' && newer.status === 'active') {
+            current = newer;
+            return true;
+          }
+          throw new JiraLinkRequiredError(newer === undefined ? 'missing' : 'broken');
+        }
         options.log?.('info', 'Jira refused a personal API token; the link is broken', {
-          userId: link.userId,
+          userId: current.userId,
         });
         throw new JiraLinkRequiredError('broken');
       },
@@ -167,7 +184,7 @@ export function personalTokenMode(options: PersonalTokenModeOptions): PersonalJi
         email: myself.emailAddress ?? email,
         siteUrl,
       };
-      const version = await links.put({
+      const { linkId, version } = await links.put({
         userId,
         kind: 'personal-token',
         status: 'active',
@@ -179,7 +196,7 @@ export function personalTokenMode(options: PersonalTokenModeOptions): PersonalJi
         createdAt: now,
         updatedAt: now,
       });
-      cache.set(userId, { version, readAt: now, credentials });
+      cache.set(userId, { linkId, version, readAt: now, credentials });
       options.log?.('info', 'personal Jira API token stored', { userId });
       return actor;
     },

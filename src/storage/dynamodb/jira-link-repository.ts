@@ -1,12 +1,19 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { JiraLinkRecord, JiraLinkRepository, JiraLinkStateRecord } from '../ports.js';
+import { randomId } from '../../crypto/random.js';
+import type {
+  JiraLinkRecord,
+  JiraLinkRepository,
+  JiraLinkStateRecord,
+  JiraLinkVersion,
+} from '../ports.js';
 import { conflictOr, getItem, isConditionFailure, type DynamoDbTable } from './dynamodb-table.js';
 import { KEYS, ttlSeconds } from './item-keys.js';
 import { TTL_ATTRIBUTE } from './table-schema.js';
 
 const linkItem = z.object({
   userId: z.string(),
+  linkId: z.string(),
   kind: z.enum(['atlassian-oauth', 'personal-token']),
   status: z.enum(['active', 'broken']),
   version: z.number().int(),
@@ -50,6 +57,7 @@ function toLink(item: unknown): JiraLinkRecord {
 function attributes(link: Omit<JiraLinkRecord, 'version'>): Record<string, unknown> {
   return {
     userId: link.userId,
+    linkId: link.linkId,
     kind: link.kind,
     status: link.status,
     // A copy holds exactly the view's bytes, whatever buffer it sits in.
@@ -97,7 +105,8 @@ function fullUpdate(
 
 /**
  * Per-person Jira links and links in flight. Every conditional write is one
- * single-item `UpdateItem` with a `ConditionExpression` on `version`, so of
+ * single-item `UpdateItem` with a `ConditionExpression` on `version` and
+ * `linkId`, so of
  * concurrent writers in any number of Lambda containers exactly one wins.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
  */
@@ -113,8 +122,12 @@ export class DynamoDbJiraLinkRepository implements JiraLinkRepository {
     return item === undefined ? undefined : toLink(item);
   }
 
-  async put(link: Omit<JiraLinkRecord, 'version'>): Promise<number> {
-    const update = fullUpdate(link, '#version = if_not_exists(#version, :zero) + :one');
+  async put(link: Omit<JiraLinkRecord, 'version' | 'linkId'>): Promise<JiraLinkVersion> {
+    const linkId = randomId('jlk');
+    const update = fullUpdate(
+      { ...link, linkId },
+      '#version = if_not_exists(#version, :zero) + :one',
+    );
     const result = await this.#table.doc.send(
       new UpdateCommand({
         TableName: this.#table.name,
@@ -125,7 +138,10 @@ export class DynamoDbJiraLinkRepository implements JiraLinkRepository {
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return z.object({ version: z.number().int() }).parse(result.Attributes).version;
+    return {
+      linkId,
+      version: z.object({ version: z.number().int() }).parse(result.Attributes).version,
+    };
   }
 
   async replace(link: Omit<JiraLinkRecord, 'version'>, expectedVersion: number): Promise<boolean> {
@@ -136,10 +152,11 @@ export class DynamoDbJiraLinkRepository implements JiraLinkRepository {
           TableName: this.#table.name,
           Key: KEYS.jiraLink(link.userId),
           UpdateExpression: update.UpdateExpression,
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: update.names,
+          ConditionExpression: '#version = :expected AND #linkId = :linkId',
+          ExpressionAttributeNames: { ...update.names, '#linkId': 'linkId' },
           ExpressionAttributeValues: {
             ...update.values,
+            ':linkId': link.linkId,
             ':expected': expectedVersion,
             ':next': expectedVersion + 1,
           },
@@ -154,7 +171,7 @@ export class DynamoDbJiraLinkRepository implements JiraLinkRepository {
 
   async acquireLease(
     userId: string,
-    expectedVersion: number,
+    expected: JiraLinkVersion,
     lease: { owner: string; until: number },
     now: number,
   ): Promise<number | undefined> {
@@ -166,16 +183,18 @@ export class DynamoDbJiraLinkRepository implements JiraLinkRepository {
           UpdateExpression:
             'SET #leaseOwner = :owner, #leaseUntil = :until, #version = #version + :one',
           ConditionExpression:
-            '#version = :expected AND (attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now)',
+            '#version = :expected AND #linkId = :linkId AND (attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now)',
           ExpressionAttributeNames: {
             '#version': 'version',
+            '#linkId': 'linkId',
             '#leaseOwner': 'leaseOwner',
             '#leaseUntil': 'leaseUntil',
           },
           ExpressionAttributeValues: {
             ':owner': lease.owner,
             ':until': lease.until,
-            ':expected': expectedVersion,
+            ':expected': expected.version,
+            ':linkId': expected.linkId,
             ':now': now,
             ':one': 1,
           },

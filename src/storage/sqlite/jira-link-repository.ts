@@ -1,10 +1,17 @@
 import type Database from 'better-sqlite3';
-import type { JiraLinkRecord, JiraLinkRepository, JiraLinkStateRecord } from '../ports.js';
+import { randomId } from '../../crypto/random.js';
+import type {
+  JiraLinkRecord,
+  JiraLinkRepository,
+  JiraLinkStateRecord,
+  JiraLinkVersion,
+} from '../ports.js';
 import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 
 interface LinkRow {
   user_id: string;
+  link_id: string;
   kind: JiraLinkRecord['kind'];
   status: JiraLinkRecord['status'];
   version: number;
@@ -31,12 +38,13 @@ interface StateRow {
 }
 
 const LINK_COLUMNS =
-  'user_id, kind, status, version, ciphertext, account_id, display_name, email, site_url, cloud_id, access_expires_at, lease_owner, lease_until, created_at, updated_at, broken_at';
+  'user_id, link_id, kind, status, version, ciphertext, account_id, display_name, email, site_url, cloud_id, access_expires_at, lease_owner, lease_until, created_at, updated_at, broken_at';
 const STATE_COLUMNS = 'state_hash, user_id, return_to, created_at, expires_at';
 
 function toLink(row: LinkRow): JiraLinkRecord {
   const link: JiraLinkRecord = {
     userId: row.user_id,
+    linkId: row.link_id,
     kind: row.kind,
     status: row.status,
     version: row.version,
@@ -61,6 +69,7 @@ function toLink(row: LinkRow): JiraLinkRecord {
 function toRow(link: Omit<JiraLinkRecord, 'version'>, version: number): LinkRow {
   return {
     user_id: link.userId,
+    link_id: link.linkId,
     kind: link.kind,
     status: link.status,
     version,
@@ -87,7 +96,7 @@ const SET_ALL = `kind = @kind, status = @status, ciphertext = @ciphertext,
 /**
  * Per-person Jira links in `jira_links`, links in flight in
  * `jira_link_states`. Every conditional write is one statement under
- * SQLite's write lock (`… WHERE version = ?`), so of concurrent writers in
+ * SQLite's write lock (`… WHERE link_id = ? AND version = ?`), so of concurrent writers in
  * any number of processes sharing the file exactly one changes the row.
  * @see docs/storage-schema.md#jira_links
  */
@@ -109,22 +118,32 @@ export class SqliteJiraLinkRepository implements JiraLinkRepository {
     );
     this.#upsert = db.prepare<[LinkRow], { version: number }>(
       `INSERT INTO jira_links (${LINK_COLUMNS})
-       VALUES (@user_id, @kind, @status, 1, @ciphertext, @account_id, @display_name, @email,
+       VALUES (@user_id, @link_id, @kind, @status, 1, @ciphertext, @account_id, @display_name, @email,
                @site_url, @cloud_id, @access_expires_at, @lease_owner, @lease_until,
                @created_at, @updated_at, @broken_at)
-       ON CONFLICT (user_id) DO UPDATE SET ${SET_ALL}, version = jira_links.version + 1
+       ON CONFLICT (user_id) DO UPDATE SET ${SET_ALL}, link_id = @link_id,
+         version = jira_links.version + 1
        RETURNING version`,
     );
     this.#replace = db.prepare<[LinkRow & { expected: number }]>(
       `UPDATE jira_links SET ${SET_ALL}, version = @expected + 1
-       WHERE user_id = @user_id AND version = @expected`,
+       WHERE user_id = @user_id AND link_id = @link_id AND version = @expected`,
     );
     this.#lease = db.prepare<
-      [{ user_id: string; expected: number; owner: string; until: number; now: number }],
+      [
+        {
+          user_id: string;
+          link_id: string;
+          expected: number;
+          owner: string;
+          until: number;
+          now: number;
+        },
+      ],
       { version: number }
     >(
       `UPDATE jira_links SET lease_owner = @owner, lease_until = @until, version = version + 1
-       WHERE user_id = @user_id AND version = @expected
+       WHERE user_id = @user_id AND link_id = @link_id AND version = @expected
          AND (lease_until IS NULL OR lease_until <= @now)
        RETURNING version`,
     );
@@ -148,11 +167,12 @@ export class SqliteJiraLinkRepository implements JiraLinkRepository {
     });
   }
 
-  put(link: Omit<JiraLinkRecord, 'version'>): Promise<number> {
+  put(link: Omit<JiraLinkRecord, 'version' | 'linkId'>): Promise<JiraLinkVersion> {
+    const linkId = randomId('jlk');
     return this.#writer.write(() => {
-      const row = this.#upsert.get(toRow(link, 1));
+      const row = this.#upsert.get(toRow({ ...link, linkId }, 1));
       if (row === undefined) throw new Error('jira_links upsert returned no row');
-      return row.version;
+      return { linkId, version: row.version };
     });
   }
 
@@ -166,7 +186,7 @@ export class SqliteJiraLinkRepository implements JiraLinkRepository {
 
   acquireLease(
     userId: string,
-    expectedVersion: number,
+    expected: JiraLinkVersion,
     lease: { owner: string; until: number },
     now: number,
   ): Promise<number | undefined> {
@@ -174,7 +194,8 @@ export class SqliteJiraLinkRepository implements JiraLinkRepository {
       () =>
         this.#lease.get({
           user_id: userId,
-          expected: expectedVersion,
+          link_id: expected.linkId,
+          expected: expected.version,
           owner: lease.owner,
           until: lease.until,
           now,

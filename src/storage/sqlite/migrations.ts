@@ -237,6 +237,8 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       CREATE TABLE jira_links (
         user_id           TEXT PRIMARY KEY,
+        -- Random per link (set at every link and re-link): versions restart after an unlink.
+        link_id           TEXT NOT NULL,
         kind              TEXT NOT NULL CHECK (kind IN ('atlassian-oauth', 'personal-token')),
         status            TEXT NOT NULL CHECK (status IN ('active', 'broken')),
         version           INTEGER NOT NULL,

@@ -115,7 +115,7 @@ describe('atlassian-oauth: access tokens and rotating refresh tokens (RFC 6749 Â
     const now = world.clock.now();
     await world.storage.jiraLinks.acquireLease(
       ALICE.userId,
-      link?.version ?? 0,
+      { linkId: link?.linkId ?? '', version: link?.version ?? 0 },
       { owner: 'dead-process', until: now + 30_000 },
       now,
     );

@@ -4,7 +4,7 @@ import type { JiraLinkRecord, JiraLinkStateRecord, Storage } from '../../../src/
 import { freshHash, MINUTE, SECOND, T0 } from './records.js';
 import type { StorageHandle } from './storage-handle.js';
 
-type NewLink = Omit<JiraLinkRecord, 'version'>;
+type NewLink = Omit<JiraLinkRecord, 'version' | 'linkId'>;
 
 function aLink(overrides: Partial<NewLink> = {}): NewLink {
   return {
@@ -54,15 +54,17 @@ export function describeJiraLinkContract(handle: StorageHandle): void {
     it('stores a link at version 1 and gives it back exactly, bytes included', async () => {
       const { jiraLinks } = handle.storage;
       const link = aLink();
-      expect(await jiraLinks.put(link)).toBe(1);
-      expect(await jiraLinks.get(link.userId)).toStrictEqual({ ...link, version: 1 });
+      const written = await jiraLinks.put(link);
+      expect(written.version).toBe(1);
+      expect(written.linkId).toMatch(/^jlk_[A-Za-z0-9_-]{16,}$/);
+      expect(await jiraLinks.get(link.userId)).toStrictEqual({ ...link, ...written });
       expect(await jiraLinks.get(randomId('usr'))).toBeUndefined();
     });
 
     it('replaces a link unconditionally with the next version, dropping absent fields', async () => {
       const { jiraLinks } = handle.storage;
       const link = aLink({ lease: { owner: 'p1', until: T0 + MINUTE }, brokenAt: T0 });
-      await jiraLinks.put(link);
+      const first = await jiraLinks.put(link);
       const relinked = aLink({
         userId: link.userId,
         kind: 'personal-token',
@@ -76,52 +78,93 @@ export function describeJiraLinkContract(handle: StorageHandle): void {
       delete relinked.email;
       delete relinked.cloudId;
       delete relinked.accessExpiresAt;
-      expect(await jiraLinks.put(relinked)).toBe(2);
-      expect(await jiraLinks.get(link.userId)).toStrictEqual({ ...relinked, version: 2 });
+      const second = await jiraLinks.put(relinked);
+      expect(second.version).toBe(2);
+      // Every put starts a new generation.
+      expect(second.linkId).not.toBe(first.linkId);
+      expect(await jiraLinks.get(link.userId)).toStrictEqual({ ...relinked, ...second });
+    });
+
+    it('gives a link made after an unlink a new linkId, though its version starts again at 1', async () => {
+      const { jiraLinks } = handle.storage;
+      const link = aLink();
+      const old = await jiraLinks.put(link);
+      await jiraLinks.delete(link.userId);
+      const fresh = await jiraLinks.put({ ...link, accountId: 'account-y' });
+      expect(fresh.version).toBe(1);
+      expect(fresh.linkId).not.toBe(old.linkId);
+      // Nothing taken from the old link (its generation) writes over the new one.
+      expect(await jiraLinks.replace({ ...link, linkId: old.linkId }, 1)).toBe(false);
+      const lease = { owner: 'proc-a', until: T0 + 30 * SECOND };
+      expect(await jiraLinks.acquireLease(link.userId, old, lease, T0)).toBeUndefined();
+      const y = await jiraLinks.get(link.userId);
+      expect(y).toStrictEqual({ ...link, accountId: 'account-y', ...fresh });
+      expect(await jiraLinks.replace({ ...link, linkId: fresh.linkId, status: 'broken' }, 1)).toBe(
+        true,
+      );
+      expect(await jiraLinks.get(link.userId)).toStrictEqual({
+        ...link,
+        status: 'broken',
+        linkId: fresh.linkId,
+        version: 2,
+      });
+      // The old generation at the new version still does not match.
+      expect(await jiraLinks.replace({ ...link, linkId: old.linkId }, 2)).toBe(false);
+      expect(
+        await jiraLinks.acquireLease(link.userId, { linkId: old.linkId, version: 2 }, lease, T0),
+      ).toBeUndefined();
     });
 
     it('replaces only at the expected version and bumps it', async () => {
       const { jiraLinks } = handle.storage;
-      const link = aLink();
-      await jiraLinks.put(link);
+      const link = { ...aLink(), linkId: '' };
+      link.linkId = (await jiraLinks.put(link)).linkId;
       const next = { ...link, ciphertext: new Uint8Array([7, 7]), updatedAt: T0 + SECOND };
       expect(await jiraLinks.replace(next, 2)).toBe(false);
       expect(await jiraLinks.replace(next, 1)).toBe(true);
       expect(await jiraLinks.get(link.userId)).toStrictEqual({ ...next, version: 2 });
       expect(await jiraLinks.replace({ ...next, status: 'broken', brokenAt: T0 }, 1)).toBe(false);
       expect((await jiraLinks.get(link.userId))?.status).toBe('active');
-      expect(await jiraLinks.replace(aLink(), 0)).toBe(false);
+      expect(await jiraLinks.replace({ ...aLink(), linkId: link.linkId }, 0)).toBe(false);
     });
 
     it('takes a lease at the expected version only while no other lease is unexpired', async () => {
       const { jiraLinks } = handle.storage;
       const link = aLink();
-      await jiraLinks.put(link);
+      const { linkId } = await jiraLinks.put(link);
+      const at = (version: number): { linkId: string; version: number } => ({ linkId, version });
       const lease = { owner: 'proc-a', until: T0 + 30 * SECOND };
-      expect(await jiraLinks.acquireLease(link.userId, 2, lease, T0)).toBeUndefined();
-      expect(await jiraLinks.acquireLease(link.userId, 1, lease, T0)).toBe(2);
-      expect(await jiraLinks.get(link.userId)).toStrictEqual({ ...link, lease, version: 2 });
+      expect(await jiraLinks.acquireLease(link.userId, at(2), lease, T0)).toBeUndefined();
+      expect(await jiraLinks.acquireLease(link.userId, at(1), lease, T0)).toBe(2);
+      expect(await jiraLinks.get(link.userId)).toStrictEqual({
+        ...link,
+        lease,
+        linkId,
+        version: 2,
+      });
       const other = { owner: 'proc-b', until: T0 + 60 * SECOND };
       // Held, even at the right version, until the lease runs out.
-      expect(await jiraLinks.acquireLease(link.userId, 2, other, T0 + 29 * SECOND)).toBeUndefined();
-      expect(await jiraLinks.acquireLease(link.userId, 2, other, lease.until)).toBe(3);
+      expect(
+        await jiraLinks.acquireLease(link.userId, at(2), other, T0 + 29 * SECOND),
+      ).toBeUndefined();
+      expect(await jiraLinks.acquireLease(link.userId, at(2), other, lease.until)).toBe(3);
       expect((await jiraLinks.get(link.userId))?.lease).toStrictEqual(other);
-      expect(await jiraLinks.acquireLease(randomId('usr'), 1, lease, T0)).toBeUndefined();
+      expect(await jiraLinks.acquireLease(randomId('usr'), at(1), lease, T0)).toBeUndefined();
     });
 
     it('deletes a link and returns it', async () => {
       const { jiraLinks } = handle.storage;
       const link = aLink();
-      await jiraLinks.put(link);
-      expect(await jiraLinks.delete(link.userId)).toStrictEqual({ ...link, version: 1 });
+      const written = await jiraLinks.put(link);
+      expect(await jiraLinks.delete(link.userId)).toStrictEqual({ ...link, ...written });
       expect(await jiraLinks.delete(link.userId)).toBeUndefined();
       expect(await jiraLinks.get(link.userId)).toBeUndefined();
     });
 
     it(`lets exactly one of ${RACERS} concurrent replaces at one version win, across connections`, async () => {
       const store = racers(handle, 3);
-      const link = aLink();
-      await handle.storage.jiraLinks.put(link);
+      const link = { ...aLink(), linkId: '' };
+      link.linkId = (await handle.storage.jiraLinks.put(link)).linkId;
       const results = await Promise.all(
         Array.from({ length: RACERS }, (_, i) =>
           store(i).jiraLinks.replace({ ...link, ciphertext: new Uint8Array([i]) }, 1),
@@ -139,12 +182,12 @@ export function describeJiraLinkContract(handle: StorageHandle): void {
     it(`gives the lease to exactly one of ${RACERS} concurrent takers, across connections`, async () => {
       const store = racers(handle, 3);
       const link = aLink();
-      await handle.storage.jiraLinks.put(link);
+      const written = await handle.storage.jiraLinks.put(link);
       const results = await Promise.all(
         Array.from({ length: RACERS }, (_, i) =>
           store(i).jiraLinks.acquireLease(
             link.userId,
-            1,
+            written,
             { owner: `proc-${i}`, until: T0 + 30 * SECOND },
             T0,
           ),
