@@ -160,13 +160,13 @@ export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps)
         : 'This page is not used with the way this gateway connects to Jira.',
     );
 
-  /** A failed link as a page: the typed error's safe message, its status, the reference. */
-  const linkFailed = async (
+  /** The `jira.link_failed` event: the mode and the error's code, never its input. */
+  const auditLinkFailed = (
     c: Context<GatewayEnv>,
     user: UserRecord,
     error: JiraLinkError,
-  ): Promise<Response> => {
-    await ctx.audit.record({
+  ): Promise<void> =>
+    ctx.audit.record({
       type: AUDIT_EVENT.jiraLinkFailed,
       outcome: 'failure',
       userId: user.id,
@@ -174,6 +174,14 @@ export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps)
       ...origin(c),
       detail: { mode: personalJira.mode, code: error.code },
     });
+
+  /** A failed link as a page: the typed error's safe message, its status, the reference. */
+  const linkFailed = async (
+    c: Context<GatewayEnv>,
+    user: UserRecord,
+    error: JiraLinkError,
+  ): Promise<Response> => {
+    await auditLinkFailed(c, user, error);
     const nonce = newNonce();
     const html = renderErrorPage({
       nonce,
@@ -360,14 +368,7 @@ export function registerJiraLinkRoutes(app: GatewayApp, deps: JiraLinkRouteDeps)
     } catch (error) {
       if (!(error instanceof JiraLinkError)) throw error;
       if (error.status === 502) return linkFailed(c, user, error);
-      await ctx.audit.record({
-        type: AUDIT_EVENT.jiraLinkFailed,
-        outcome: 'failure',
-        userId: user.id,
-        username: user.username,
-        ...origin(c),
-        detail: { mode: personalJira.mode, code: error.code },
-      });
+      await auditLinkFailed(c, user, error);
       return tokenForm(c, user, returnTo, 400, { email, error: error.message });
     }
   });
