@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Stops PostgreSQL test servers a killed test process left behind.
+    globalSetup: ['test/helpers/postgres-global-setup.ts'],
   },
 });

@@ -1,7 +1,8 @@
 /**
  * The CDK app: `npx cdk synth` / `npx cdk deploy` (see docs/deploy-aws.md).
  * Context (cdk.json or `-c key=value`): `publicUrl`, `domainName` with
- * `certificateArn`, `settings` (JSON object of extra non-secret settings),
+ * `certificateArn`, `twoApis=true` (the MCP server on a second HTTP API,
+ * with optional `mcpPublicUrl`, `mcpDomainName` with `mcpCertificateArn`), `settings` (JSON object of extra non-secret settings),
  * `rateLimit` and `burstLimit`, `cognitoDomainPrefix` (with
  * `cognitoProviderName`, `cognitoAllowedGroups`: a Cognito user pool as
  * the OpenID provider; docs/identity.md), `jiraAuth` (`service`,
@@ -39,6 +40,25 @@ const certificateArn = optionalString('certificateArn');
 if ((domainName === undefined) !== (certificateArn === undefined)) {
   throw new Error('context "domainName" and "certificateArn" go together');
 }
+const twoApis = context('twoApis');
+if (
+  twoApis !== undefined &&
+  twoApis !== 'true' &&
+  twoApis !== 'false' &&
+  typeof twoApis !== 'boolean'
+) {
+  throw new Error('context "twoApis" must be true or false');
+}
+const mcpPublicUrl = optionalString('mcpPublicUrl');
+const mcpDomainName = optionalString('mcpDomainName');
+const mcpCertificateArn = optionalString('mcpCertificateArn');
+if ((mcpDomainName === undefined) !== (mcpCertificateArn === undefined)) {
+  throw new Error('context "mcpDomainName" and "mcpCertificateArn" go together');
+}
+const mcpApi = twoApis === true || twoApis === 'true';
+if (!mcpApi && (mcpPublicUrl !== undefined || mcpDomainName !== undefined)) {
+  throw new Error('context "mcpPublicUrl" and "mcpDomainName" need "twoApis=true"');
+}
 const cognitoDomainPrefix = optionalString('cognitoDomainPrefix');
 const rateLimit = optionalNumber('rateLimit');
 const burstLimit = optionalNumber('burstLimit');
@@ -70,6 +90,16 @@ const props: GatewayStackProps = {
   ...(domainName === undefined || certificateArn === undefined
     ? {}
     : { customDomain: { domainName, certificateArn } }),
+  ...(mcpApi
+    ? {
+        mcpApi: {
+          ...(mcpPublicUrl === undefined ? {} : { publicUrl: mcpPublicUrl }),
+          ...(mcpDomainName === undefined || mcpCertificateArn === undefined
+            ? {}
+            : { customDomain: { domainName: mcpDomainName, certificateArn: mcpCertificateArn } }),
+        },
+      }
+    : {}),
   ...(cognitoDomainPrefix === undefined
     ? {}
     : {

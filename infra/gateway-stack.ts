@@ -1,5 +1,7 @@
 /**
- * The AWS deployment of the gateway: one HTTP API on one origin, an OAuth
+ * The AWS deployment of the gateway: one HTTP API on one origin (default) or,
+ * with `mcpApi`, two HTTP APIs on two origins (the authorization server's
+ * and the MCP server's, as the original architecture draws them); an OAuth
  * function and an MCP function, one DynamoDB table, and two customer-managed
  * KMS keys (the table's, and the stored secrets': the Jira credential,
  * people's Jira tokens, the client secrets).
@@ -39,6 +41,16 @@ export interface GatewayStackProps extends StackProps {
   publicUrl?: string;
   /** Serves the API on this domain only (the execute-api endpoint is turned off). */
   customDomain?: { domainName: string; certificateArn: string };
+  /**
+   * A second HTTP API for the MCP server on its own origin (MCP_PUBLIC_URL):
+   * `/mcp` and the protected resource metadata move there; the first API
+   * keeps the authorization server. Absent: one API serves both.
+   */
+  mcpApi?: {
+    /** MCP_PUBLIC_URL; default: its custom domain's `https://` URL, else its execute-api URL. */
+    publicUrl?: string;
+    customDomain?: { domainName: string; certificateArn: string };
+  };
   /** Non-secret gateway settings for both functions (validated by parseExtraSettings). */
   settings?: Readonly<Record<string, string>>;
   /** Stage-wide request limits; default 50 requests/s, bursts of 100. */
@@ -145,58 +157,32 @@ export class GatewayStack extends Stack {
     });
     for (const index of globalSecondaryIndexes) table.addGlobalSecondaryIndex(index);
 
-    const domain =
-      props.customDomain === undefined
-        ? undefined
-        : new DomainName(this, 'Domain', {
-            domainName: props.customDomain.domainName,
-            certificate: Certificate.fromCertificateArn(
-              this,
-              'Certificate',
-              props.customDomain.certificateArn,
-            ),
+    const twoApis = props.mcpApi !== undefined;
+    const oauthSide = this.#httpApi({
+      id: 'Api',
+      description: twoApis
+        ? 'jira-mcp-gateway: OAuth 2.1 authorization server'
+        : 'jira-mcp-gateway: OAuth 2.1 authorization server and MCP server on one origin',
+      ...(props.customDomain === undefined ? {} : { customDomain: props.customDomain }),
+      ...(props.publicUrl === undefined ? {} : { publicUrl: props.publicUrl }),
+      throttle: props.throttle,
+      logRetention,
+    });
+    const api = oauthSide.api;
+    const publicUrl = oauthSide.publicUrl;
+    const mcpSide =
+      props.mcpApi === undefined
+        ? oauthSide
+        : this.#httpApi({
+            id: 'McpApi',
+            description: 'jira-mcp-gateway: MCP server (its authorization server is the other API)',
+            ...(props.mcpApi.customDomain === undefined
+              ? {}
+              : { customDomain: props.mcpApi.customDomain }),
+            ...(props.mcpApi.publicUrl === undefined ? {} : { publicUrl: props.mcpApi.publicUrl }),
+            throttle: props.throttle,
+            logRetention,
           });
-    const api = new HttpApi(this, 'Api', {
-      apiName: 'jira-mcp-gateway',
-      description: 'jira-mcp-gateway: OAuth 2.1 authorization server and MCP server on one origin',
-      createDefaultStage: false,
-      // One origin: with a custom domain, the execute-api URL would be a second issuer.
-      disableExecuteApiEndpoint: domain !== undefined,
-      // No API-level CORS: API Gateway would answer preflights itself and
-      // replace the app's per-endpoint CORS headers (public metadata `*`,
-      // `/mcp` only for allowed origins) with one policy for every path.
-    });
-    const publicUrl =
-      props.publicUrl ??
-      (props.customDomain === undefined
-        ? api.apiEndpoint
-        : `https://${props.customDomain.domainName}`);
-
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention });
-    new HttpStage(this, 'Stage', {
-      httpApi: api,
-      stageName: STAGE_NAME,
-      autoDeploy: true,
-      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
-        // Path only: a query string can carry an authorization code or state.
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            time: '$context.requestTime',
-            method: '$context.httpMethod',
-            path: '$context.path',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            latencyMs: '$context.responseLatency',
-            integrationError: '$context.integrationErrorMessage',
-          }),
-        ),
-      },
-      ...(domain === undefined ? {} : { domainMapping: { domainName: domain } }),
-    });
 
     if (props.cognito !== undefined && props.settings?.OIDC_ISSUER !== undefined) {
       throw new Error('cognito and an OIDC_ISSUER setting are two providers: choose one');
@@ -221,6 +207,8 @@ export class GatewayStack extends Stack {
         STORAGE: 'dynamodb',
         DYNAMODB_TABLE: table.tableName,
         PUBLIC_URL: publicUrl,
+        // Both functions need it: the OAuth one binds tokens to this resource.
+        ...(twoApis ? { MCP_PUBLIC_URL: mcpSide.publicUrl } : {}),
       },
       ...(props.code === undefined ? {} : { code: props.code }),
     });
@@ -231,7 +219,7 @@ export class GatewayStack extends Stack {
       timeout: integrationTimeout,
     });
     for (const path of MCP_ROUTE_PATHS) {
-      api.addRoutes({ path, methods: [HttpMethod.ANY], integration: mcpIntegration });
+      mcpSide.api.addRoutes({ path, methods: [HttpMethod.ANY], integration: mcpIntegration });
     }
     new HttpRoute(this, 'DefaultRoute', {
       httpApi: api,
@@ -243,7 +231,10 @@ export class GatewayStack extends Stack {
     });
 
     new CfnOutput(this, 'PublicUrl', { value: publicUrl, description: 'issuer (PUBLIC_URL)' });
-    new CfnOutput(this, 'McpEndpoint', { value: `${publicUrl}/mcp` });
+    new CfnOutput(this, 'McpEndpoint', {
+      value: `${mcpSide.publicUrl}/mcp`,
+      description: twoApis ? 'the MCP server (MCP_PUBLIC_URL/mcp)' : 'the MCP server',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'DYNAMODB_TABLE' });
     new CfnOutput(this, 'JiraCredentialKeyArn', {
       value: credentialKey.keyArn,
@@ -256,11 +247,85 @@ export class GatewayStack extends Stack {
         description: 'Cognito user pool: add people (and groups) here',
       });
     }
-    if (domain !== undefined) {
+    if (oauthSide.domain !== undefined) {
       new CfnOutput(this, 'DomainTarget', {
-        value: domain.regionalDomainName,
+        value: oauthSide.domain.regionalDomainName,
         description: 'point the custom domain (CNAME or alias) here',
       });
     }
+    if (twoApis && mcpSide.domain !== undefined) {
+      new CfnOutput(this, 'McpDomainTarget', {
+        value: mcpSide.domain.regionalDomainName,
+        description: "point the MCP API's custom domain (CNAME or alias) here",
+      });
+    }
+  }
+
+  /**
+   * One HTTP API with its `$default` stage (throttled, access-logged by path
+   * only) and, if given, its custom domain; its public URL is that domain's,
+   * else the execute-api endpoint.
+   */
+  #httpApi(options: {
+    id: string;
+    description: string;
+    customDomain?: { domainName: string; certificateArn: string };
+    publicUrl?: string;
+    throttle: { rateLimit: number; burstLimit: number } | undefined;
+    logRetention: RetentionDays;
+  }): { api: HttpApi; publicUrl: string; domain: DomainName | undefined } {
+    const { id, customDomain } = options;
+    const domain =
+      customDomain === undefined
+        ? undefined
+        : new DomainName(this, id === 'Api' ? 'Domain' : `${id}Domain`, {
+            domainName: customDomain.domainName,
+            certificate: Certificate.fromCertificateArn(
+              this,
+              id === 'Api' ? 'Certificate' : `${id}Certificate`,
+              customDomain.certificateArn,
+            ),
+          });
+    const api = new HttpApi(this, id, {
+      apiName: id === 'Api' ? 'jira-mcp-gateway' : 'jira-mcp-gateway-mcp',
+      description: options.description,
+      createDefaultStage: false,
+      // One origin per API: with a custom domain, the execute-api URL would be a second one.
+      disableExecuteApiEndpoint: domain !== undefined,
+      // No API-level CORS: API Gateway would answer preflights itself and
+      // replace the app's per-endpoint CORS headers (public metadata `*`,
+      // `/mcp` only for allowed origins) with one policy for every path.
+    });
+    const publicUrl =
+      options.publicUrl ??
+      (customDomain === undefined ? api.apiEndpoint : `https://${customDomain.domainName}`);
+    const accessLogs = new LogGroup(this, id === 'Api' ? 'ApiAccessLogs' : `${id}AccessLogs`, {
+      retention: options.logRetention,
+    });
+    new HttpStage(this, id === 'Api' ? 'Stage' : `${id}Stage`, {
+      httpApi: api,
+      stageName: STAGE_NAME,
+      autoDeploy: true,
+      throttle: options.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // Path only: a query string can carry an authorization code or state.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            time: '$context.requestTime',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+      ...(domain === undefined ? {} : { domainMapping: { domainName: domain } }),
+    });
+    return { api, publicUrl, domain };
   }
 }

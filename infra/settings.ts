@@ -30,6 +30,7 @@ const STACK_SETTINGS = new Set([
   'DYNAMODB_ENDPOINT',
   'KMS_KEY_ID',
   'PUBLIC_URL',
+  'MCP_PUBLIC_URL',
   'ROLE',
   // Reserved by Lambda itself.
   'AWS_REGION',

@@ -5,25 +5,35 @@
  * - gateway processes over one SQLite file on disk (the default shape) and
  *   one over a file on /dev/shm (memory-backed, to compare with
  *   oidc-provider's in-memory storage), in the variants scenario 1 compares;
+ * - a gateway process on PostgreSQL (STORAGE=postgres, the replicas' shape),
+ *   on a throwaway cluster started as the tests start theirs
+ *   (test/helpers/postgres-server.ts), with durability on;
  * - oidc-provider processes with in-memory and SQLite storage.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { openPostgresStorage } from '../../src/storage/postgres/open-postgres-storage.js';
 import type { SqliteSynchronous } from '../../src/storage/sqlite/open-sqlite-database.js';
+import { startPostgresServer, type PostgresServer } from '../../test/helpers/postgres-server.js';
 import type { MintKind } from '../servers/ipc.js';
 import { OIDC_PUBLIC_CLIENT, OIDC_RESOURCE_SERVER } from './constants.js';
 import {
   createGatewayMinter,
+  createStorageMinter,
   prepareGatewayDatabase,
+  prepareGatewayStorage,
   type GatewayFixture,
   type Minter,
 } from './gateway-fixture.js';
 import { freePort, startServer, type ServerProcess } from './server-process.js';
 
-/** Where a gateway's SQLite file lives. */
-export type GatewayStore = 'disk' | 'shm';
+/** Where a gateway's records live: a SQLite file on disk or on /dev/shm, or PostgreSQL. */
+export type GatewayStore = 'disk' | 'shm' | 'postgres';
+
+/** Records the minter writes to PostgreSQL at once (its pool's size). */
+const POSTGRES_MINT_CONCURRENCY = 16;
 
 /**
  * Gateway processes: `all` is `serve` (authorization server and /mcp, token
@@ -32,7 +42,7 @@ export type GatewayStore = 'disk' | 'shm';
  * `*-open` are the same apps with the always-succeeding check.
  */
 export type GatewayVariant =
-  'all' | 'all-open' | 'mcp-cache' | 'mcp-nocache' | 'mcp-open' | 'all-shm';
+  'all' | 'all-open' | 'mcp-cache' | 'mcp-nocache' | 'mcp-open' | 'all-shm' | 'all-postgres';
 
 /** A server that issues and introspects tokens, as scenarios 2 and 3 drive it. */
 export interface AuthServerSide {
@@ -52,6 +62,18 @@ interface Store {
   port: number;
 }
 
+const GATEWAY_ON: Record<GatewayStore, GatewayVariant> = {
+  disk: 'all',
+  shm: 'all-shm',
+  postgres: 'all-postgres',
+};
+
+const GATEWAY_LABEL: Record<GatewayStore, string> = {
+  disk: 'gateway, SQLite on disk',
+  shm: 'gateway, SQLite on /dev/shm',
+  postgres: 'gateway, PostgreSQL on disk',
+};
+
 const basic = (id: string, secret: string): string =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
@@ -59,6 +81,7 @@ export class Lab {
   readonly #dirs: string[] = [];
   readonly #processes = new Map<string, Promise<ServerProcess>>();
   readonly #stores = new Map<GatewayStore, Promise<Store>>();
+  #postgres: Promise<PostgresServer> | undefined;
   readonly #masterKey = randomBytes(32).toString('base64');
   readonly #rsSecret = randomBytes(32).toString('base64url');
   readonly #cpuProfileDir: string | undefined;
@@ -94,10 +117,60 @@ export class Lab {
     );
   }
 
+  /**
+   * The PostgreSQL cluster, started on first use, in the temp directory (the
+   * same file system as the SQLite file on disk). Unlike the tests' cluster
+   * it keeps `fsync` and full-page writes on, and commits as SQLite does in
+   * this run: `synchronous = FULL` ↔ `synchronous_commit = on` (a commit
+   * returns once its WAL is flushed), `NORMAL` ↔ `off` (a crash may lose the
+   * last commits, never consistency); the default `shared_buffers`.
+   * @see https://www.postgresql.org/docs/current/wal-async-commit.html
+   */
+  postgres(): Promise<PostgresServer> {
+    this.#postgres ??= startPostgresServer({
+      settings: {
+        fsync: 'on',
+        full_page_writes: 'on',
+        synchronous_commit: this.sqliteSynchronous === 'full' ? 'on' : 'off',
+        shared_buffers: '128MB',
+      },
+    });
+    return this.#postgres;
+  }
+
   /** The database of a store, prepared on first use, and the bench's minter on it. */
   store(kind: GatewayStore): Promise<Store> {
     let store = this.#stores.get(kind);
-    if (store === undefined) {
+    if (store === undefined && kind === 'postgres') {
+      store = (async () => {
+        const databaseUrl = await (await this.postgres()).createMigratedDatabase();
+        const port = await freePort();
+        // The minter's own sessions skip waiting for their WAL flush, as the
+        // SQLite minter skips its fsyncs: minting is not what is measured.
+        const minterUrl = new URL(databaseUrl);
+        minterUrl.searchParams.set('options', '-c synchronous_commit=off');
+        const storage = await openPostgresStorage({
+          connectionString: minterUrl.toString(),
+          poolSize: POSTGRES_MINT_CONCURRENCY,
+        });
+        try {
+          const fixture = {
+            ...(await prepareGatewayStorage(storage, `http://127.0.0.1:${port}`)),
+            dataDir: this.#tempDir(tmpdir()),
+            databaseUrl,
+          };
+          return {
+            fixture,
+            minter: createStorageMinter(storage, fixture, POSTGRES_MINT_CONCURRENCY),
+            port,
+          };
+        } catch (error) {
+          await storage.close();
+          throw error;
+        }
+      })();
+      this.#stores.set(kind, store);
+    } else if (store === undefined) {
       store = (async () => {
         const dir = this.#tempDir(kind === 'shm' ? '/dev/shm' : tmpdir());
         const port = await freePort();
@@ -114,14 +187,19 @@ export class Lab {
 
   gateway(variant: GatewayVariant): Promise<ServerProcess> {
     return this.#once(variant, async () => {
-      const store = await this.store(variant === 'all-shm' ? 'shm' : 'disk');
+      const store = await this.store(
+        variant === 'all-shm' ? 'shm' : variant === 'all-postgres' ? 'postgres' : 'disk',
+      );
       const { fixture } = store;
       const role = variant.startsWith('mcp') ? 'mcp' : 'all';
       const env: Record<string, string> = {
-        BENCH_DATA_DIR: path.dirname(fixture.databasePath),
+        BENCH_DATA_DIR: fixture.dataDir,
+        ...(fixture.databaseUrl === undefined ? {} : { BENCH_DATABASE_URL: fixture.databaseUrl }),
         BENCH_PUBLIC_URL: fixture.publicUrl,
         BENCH_PORT: String(
-          variant === 'all' || variant === 'all-shm' ? store.port : await freePort(),
+          variant === 'all' || variant === 'all-shm' || variant === 'all-postgres'
+            ? store.port
+            : await freePort(),
         ),
         BENCH_ROLE: role,
         BENCH_VERIFIER: variant.endsWith('open')
@@ -165,9 +243,9 @@ export class Lab {
   /** The gateway on a store as a token issuer. */
   async gatewaySide(kind: GatewayStore): Promise<AuthServerSide> {
     const store = await this.store(kind);
-    const process = await this.gateway(kind === 'shm' ? 'all-shm' : 'all');
+    const process = await this.gateway(GATEWAY_ON[kind]);
     return {
-      label: kind === 'shm' ? 'gateway, SQLite on /dev/shm' : 'gateway, SQLite on disk',
+      label: GATEWAY_LABEL[kind],
       url: process.url,
       process,
       publicClientId: store.fixture.publicClientId,
@@ -197,8 +275,11 @@ export class Lab {
       processes.map((p) => (p.status === 'fulfilled' ? p.value.stop() : Promise.resolve())),
     );
     for (const store of await Promise.allSettled([...this.#stores.values()])) {
-      if (store.status === 'fulfilled') store.value.minter.close();
+      if (store.status === 'fulfilled') await store.value.minter.close();
     }
+    // After every gateway and minter has let go of its connections.
+    const postgres = await this.#postgres?.catch(() => undefined);
+    await postgres?.stop();
     for (const dir of this.#dirs) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -66,7 +66,7 @@ export function renderBlock(results: Results): string {
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.kernel}, Node ${m.node}; commit ${m.commit} (with the working tree of the run). ` +
       'Load generator: autocannon in the benchmark process; every server in its own process; all on 127.0.0.1.',
     '',
-    'Commands: `npm run bench` (everything, ~11 min), `npm run bench -- --scenario N`, `npm run bench:quick` (smoke run, nothing written). See bench/README.md.',
+    'Commands: `npm run bench` (everything, ~12 min), `npm run bench -- --scenario N`, `npm run bench:quick` (smoke run, nothing written). See bench/README.md.',
     '',
     `Load averages below include the benchmark's own processes (the load generator, the server under test and the sandbox: about 2 during a burst)${results.loadAtStart === undefined ? '' : `; before it started any, the load average was ${loads(results.loadAtStart)}`}.`,
     '',

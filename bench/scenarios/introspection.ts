@@ -8,7 +8,7 @@ import { runLoad } from '../lib/load.js';
 import type { Plan, Progress, ScenarioReport } from '../lib/plan.js';
 import { expectOk, introspection } from '../lib/requests.js';
 import { finishReport, startClock } from './report-parts.js';
-import { startSides, versus, versusMarkdown } from './versus.js';
+import { postgresNote, startSides, versus, versusMarkdown } from './versus.js';
 
 export const INTROSPECTION_TARGET = 1.5;
 
@@ -45,7 +45,8 @@ export async function introspectionEndpoint(
     });
   });
   const markdown = [
-    `A resource server (client_secret_basic) introspecting ${plan.tokenPool} active, audience-bound opaque access tokens in rotation; ${plan.connections} connections, ${plan.seconds} s per run; medians of ${plan.runs} runs, the four servers alternated.`,
+    `A resource server (client_secret_basic) introspecting ${plan.tokenPool} active, audience-bound opaque access tokens in rotation; ${plan.connections} connections, ${plan.seconds} s per run; medians of ${plan.runs} runs, the ${sides.size} servers alternated.` +
+      postgresNote(lab, sides),
     '',
     versusMarkdown(result, INTROSPECTION_TARGET),
   ].join('\n');

@@ -15,7 +15,7 @@ import { runLoad, type LoadRequest, type LoadResult } from '../lib/load.js';
 import type { Plan, Progress, ScenarioReport } from '../lib/plan.js';
 import { codeGrant, expectOk, refreshGrant } from '../lib/requests.js';
 import { finishReport, startClock } from './report-parts.js';
-import { startSides, versus, versusMarkdown, type VersusResult } from './versus.js';
+import { postgresNote, startSides, versus, versusMarkdown, type VersusResult } from './versus.js';
 
 export const TOKEN_TARGET = 1.5;
 
@@ -89,7 +89,8 @@ export async function tokenEndpoint(
   const code = results.code;
   if (refresh === undefined || code === undefined) throw new Error('scenario 2 did not run');
   const markdown = [
-    `Public client, PKCE S256, refresh rotation on both sides; ${plan.connections} connections; each burst sends as many grants as credentials were minted for it (about ${plan.seconds} s of work); medians of ${plan.runs} runs, the four servers alternated.`,
+    `Public client, PKCE S256, refresh rotation on both sides; ${plan.connections} connections; each burst sends as many grants as credentials were minted for it (about ${plan.seconds} s of work); medians of ${plan.runs} runs, the ${sides.size} servers alternated.` +
+      postgresNote(lab, sides),
     '',
     '**`grant_type=refresh_token`** (each request rotates: the old refresh token is retired, a new pair issued)',
     '',

@@ -1,7 +1,7 @@
 /**
- * The comparison scenarios 2 and 3 share: the gateway (SQLite on disk, and
- * on /dev/shm) against oidc-provider (in memory, and SQLite on disk),
- * measured in one run with the four sides alternated, and the ratios that
+ * The comparison scenarios 2 and 3 share: the gateway (SQLite on disk, on
+ * /dev/shm, and PostgreSQL) against oidc-provider (in memory, and SQLite on
+ * disk), measured in one run with the sides alternated, and the ratios that
  * pair like with like.
  */
 import { alternate, pairedRatio, summarize, type Summary } from '../lib/alternate.js';
@@ -10,12 +10,21 @@ import type { LoadResult } from '../lib/load.js';
 import { ms, ratio, rps, table } from '../lib/markdown.js';
 import type { Plan, Progress } from '../lib/plan.js';
 
-export const SIDE_KEYS = ['gateway-disk', 'gateway-shm', 'oidc-memory', 'oidc-sqlite'] as const;
+export const SIDE_KEYS = [
+  'gateway-disk',
+  'gateway-shm',
+  'gateway-postgres',
+  'oidc-memory',
+  'oidc-sqlite',
+] as const;
 export type SideKey = (typeof SIDE_KEYS)[number];
 
-/** The sides a plan compares: all four, or (quick) the two default shapes only. */
+/**
+ * The sides a plan compares: all five, or (quick) the default shapes only:
+ * the gateway on SQLite and on PostgreSQL, oidc-provider in memory.
+ */
 export function sideKeys(plan: Plan): readonly SideKey[] {
-  return plan.name === 'quick' ? ['gateway-disk', 'oidc-memory'] : SIDE_KEYS;
+  return plan.name === 'quick' ? ['gateway-disk', 'gateway-postgres', 'oidc-memory'] : SIDE_KEYS;
 }
 
 /** Starts (or reuses) the servers of the plan's sides, in parallel. */
@@ -26,6 +35,8 @@ export async function startSides(lab: Lab, plan: Plan): Promise<Map<SideKey, Aut
         return lab.gatewaySide('disk');
       case 'gateway-shm':
         return lab.gatewaySide('shm');
+      case 'gateway-postgres':
+        return lab.gatewaySide('postgres');
       case 'oidc-memory':
         return lab.oidcSide('memory');
       case 'oidc-sqlite':
@@ -45,6 +56,16 @@ export const PAIRS: readonly { label: string; ours: SideKey; theirs: SideKey }[]
     label: 'defaults: gateway on disk vs oidc-provider in memory',
     ours: 'gateway-disk',
     theirs: 'oidc-memory',
+  },
+  {
+    label: 'replicas: gateway on PostgreSQL vs oidc-provider in memory',
+    ours: 'gateway-postgres',
+    theirs: 'oidc-memory',
+  },
+  {
+    label: 'durable storage: gateway on PostgreSQL vs oidc-provider on SQLite',
+    ours: 'gateway-postgres',
+    theirs: 'oidc-sqlite',
   },
 ];
 
@@ -116,4 +137,11 @@ export function versusMarkdown(result: VersusResult, target: number): string {
       result.ratios.map((r) => [r.label, ratio(r.value), r.value >= target ? 'met' : '**missed**']),
     ),
   ].join('\n');
+}
+
+/** How the PostgreSQL side was set up, when the run has one (a sentence, or ''). */
+export function postgresNote(lab: Lab, sides: Map<SideKey, AuthServerSide>): string {
+  if (!sides.has('gateway-postgres')) return '';
+  const commit = lab.sqliteSynchronous === 'full' ? 'on' : 'off';
+  return ` PostgreSQL: a throwaway cluster on this machine and file system (Debian's binaries, \`fsync = on\`, \`synchronous_commit = ${commit}\` to match SQLite's level, default pool of 10 connections in the gateway).`;
 }

@@ -32,6 +32,8 @@ import { timeVerifier } from './timed-verifier.js';
 
 const OPTIONS = z.object({
   BENCH_DATA_DIR: z.string().min(1),
+  // Set: STORAGE=postgres on this database instead of SQLite in BENCH_DATA_DIR.
+  BENCH_DATABASE_URL: z.string().min(1).optional(),
   BENCH_PUBLIC_URL: z.url(),
   BENCH_PORT: z.string().regex(/^\d+$/),
   BENCH_ROLE: z.enum(['all', 'oauth', 'mcp']),
@@ -53,6 +55,9 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     PUBLIC_URL: options.BENCH_PUBLIC_URL,
     DATA_DIR: options.BENCH_DATA_DIR,
+    ...(options.BENCH_DATABASE_URL === undefined
+      ? {}
+      : { STORAGE: 'postgres', DATABASE_URL: options.BENCH_DATABASE_URL }),
     LOG_LEVEL: 'warn',
     ROLE: options.BENCH_ROLE,
     MASTER_KEY: options.BENCH_MASTER_KEY,

@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { ToolsetName } from '../mcp/tools/toolsets.js';
+import { resolveToolSelection } from './tool-selection.js';
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -15,6 +17,22 @@ const boolean = z
  * random port) and took '1e3' or '0x50'; a typo must be refused instead.
  * Fifteen digits keep every value an exact (safe) integer.
  */
+/**
+ * The `sslmode` values `pg` understands. Note that `pg` verifies the server
+ * certificate for `prefer`, `require` and `verify-ca` too (as `verify-full`);
+ * only `no-verify` encrypts without verifying.
+ * @see https://node-postgres.com/features/ssl
+ */
+const POSTGRES_SSL_MODES = [
+  'disable',
+  'prefer',
+  'require',
+  'verify-ca',
+  'verify-full',
+  'no-verify',
+];
+const POSTGRES_SSL_MODES_TEXT = POSTGRES_SSL_MODES.join(', ');
+
 function wholeNumber(bounds: z.ZodNumber = z.number()) {
   return z
     .string()
@@ -76,6 +94,8 @@ const RAW_SCHEMA = z.object({
     .url({ protocol: /^https?$/ })
     .refine((u) => !u.includes('?') && !u.includes('#'), 'must have no query or fragment')
     .optional(),
+  // Bearer tokens travel to this URL on every call.
+  MCP_PUBLIC_URL: httpsOrLoopbackUrl.optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   ROLE: z.enum(['all', 'oauth', 'mcp']).default('all'),
@@ -139,6 +159,14 @@ const RAW_SCHEMA = z.object({
   JIRA_PROJECTS: list.default([]),
   READ_ONLY: boolean.default(false),
   ENABLED_TOOLS: list.default([]),
+  ATTACHMENT_MAX_BYTES: wholeNumber(
+    z
+      .number()
+      .positive()
+      .max(100 * 1024 * 1024, 'must be at most 100 MiB'),
+  ).default(5 * 1024 * 1024),
+  TOOLSETS: list.optional(),
+  CONFIRM_BY_ELICITATION: boolean.default(true),
   JIRA_TIMEOUT_MS: wholeNumber(z.number().positive()).default(15_000),
   JIRA_MAX_RETRIES: wholeNumber(z.number().max(10)).default(3),
   OAUTH_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -149,7 +177,34 @@ const RAW_SCHEMA = z.object({
   ).default(15),
   TLS_CERT: z.string().min(1).optional(),
   TLS_KEY: z.string().min(1).optional(),
-  STORAGE: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
+  METRICS: boolean.default(false),
+  // A scrape secret, compared in constant time; short ones are guessable.
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,512}$/, 'must be 16 to 512 visible ASCII characters (no spaces)')
+    .optional(),
+  SHUTDOWN_TIMEOUT_SECONDS: wholeNumber(
+    z.number().max(3600, 'must be at most 3600 seconds'),
+  ).default(10),
+  STORAGE: z.enum(['sqlite', 'dynamodb', 'postgres']).default('sqlite'),
+  // TLS settings travel in the URL, as `pg` reads them (sslmode, sslrootcert,
+  // sslcert, sslkey): one place for the operator to look, as with libpq.
+  DATABASE_URL: z
+    .string()
+    .refine(
+      (u) => URL.canParse(u) && ['postgres:', 'postgresql:'].includes(new URL(u).protocol),
+      'must be a postgres:// or postgresql:// URL',
+    )
+    .refine(
+      (u) =>
+        !URL.canParse(u) ||
+        [null, ...POSTGRES_SSL_MODES].includes(new URL(u).searchParams.get('sslmode')),
+      `sslmode must be one of ${POSTGRES_SSL_MODES_TEXT}`,
+    )
+    .optional(),
+  DATABASE_POOL_SIZE: wholeNumber(
+    z.number().positive().max(1000, 'must be at most 1000'),
+  ).optional(),
   SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
   DYNAMODB_TABLE: z
     .string()
@@ -178,7 +233,12 @@ export interface Config {
   host: string;
   /** The issuer: scheme, host, optional port and path, no trailing slash. */
   publicUrl: string;
-  /** The protected resource: `publicUrl + '/mcp'`. */
+  /**
+   * Where the MCP server is reached: `MCP_PUBLIC_URL`, else `publicUrl`
+   * (one origin for both). No trailing slash.
+   */
+  mcpPublicUrl: string;
+  /** The protected resource: `mcpPublicUrl + '/mcp'`. */
   resource: string;
   /**
    * Set only when PUBLIC_URL and OIDC_ISSUER are unset and ROLE=all: the
@@ -245,15 +305,40 @@ export interface Config {
   atlassian?: AtlassianSettings;
   jiraProjects: string[];
   readOnly: boolean;
+  /**
+   * ENABLED_TOOLS: when non-empty, exactly the tools offered (before
+   * READ_ONLY), in place of `toolsets`.
+   */
   enabledTools: string[];
+  /** TOOLSETS resolved (`all` expanded); DEFAULT_TOOLSETS when unset. */
+  toolsets: ToolsetName[];
+  /** ATTACHMENT_MAX_BYTES: the most jira_get_attachment reads inline and jira_add_attachment sends. */
+  attachmentMaxBytes: number;
+  /**
+   * CONFIRM_BY_ELICITATION: destructive calls ask the person through a form
+   * elicitation when the client declared it (else they need `confirm: true`).
+   * Always false on Lambda, whose responses are buffered.
+   */
+  confirmByElicitation: boolean;
   jiraTimeoutMs: number;
   jiraMaxRetries: number;
   tls?: { certPath: string; keyPath: string };
+  /**
+   * METRICS and METRICS_TOKEN: serve Prometheus metrics at `/metrics`, and
+   * the Bearer secret a scrape must present (absent: none needed). The
+   * token is a secret: never log or print it.
+   */
+  metrics: { enabled: boolean; token?: string };
+  /**
+   * SHUTDOWN_TIMEOUT_SECONDS: on SIGTERM/SIGINT, how long in-flight requests
+   * may run on before their connections are cut (0: cut at once).
+   */
+  shutdownTimeoutSeconds: number;
   /** How the MCP role checks tokens when it runs apart from the authorization server. */
   introspection?: { endpoint: string; clientId: string; clientSecret: string };
   introspectionCacheSeconds: number;
-  /** Where records live: the SQLite file at `databasePath`, or one DynamoDB table. */
-  storage: 'sqlite' | 'dynamodb';
+  /** Where records live: the SQLite file at `databasePath`, one DynamoDB table, or PostgreSQL. */
+  storage: 'sqlite' | 'dynamodb' | 'postgres';
   /**
    * SQLite's `synchronous` level: `full` syncs the WAL at every commit (an
    * acknowledged write survives power loss); `normal` survives a crash of
@@ -262,6 +347,12 @@ export interface Config {
   sqliteSynchronous: 'full' | 'normal';
   /** Set exactly when `storage` is `dynamodb`; `endpoint` is for a local DynamoDB. */
   dynamoDb?: { tableName: string; endpoint?: string };
+  /**
+   * Set exactly when `storage` is `postgres`: the libpq-style URL (TLS in
+   * its `sslmode`/`sslrootcert`/`sslcert`/`sslkey`) and the pool size. The
+   * URL may hold a password: never log or print it (see `describeDatabaseUrl`).
+   */
+  postgres?: { url: string; poolSize: number };
   /** Region of the DynamoDB client; absent lets the SDK's own chain decide. */
   awsRegion?: string;
   /** KMS key ARN; when set, the Jira credential is encrypted under it, not the local master key. */
@@ -371,15 +462,16 @@ export function loadConfig(
       'Invalid configuration:\n  JIRA_BASE_URL: required when JIRA_EMAIL or JIRA_API_TOKEN is set',
     );
   }
-  // A shared DynamoDB table lets the MCP role check tokens in-process (the
-  // AWS deployment does), so introspection credentials are optional there.
+  // A shared DynamoDB table or PostgreSQL database lets the MCP role check
+  // tokens in-process (the AWS deployment does), so introspection
+  // credentials are optional there.
   if (
     raw.ROLE === 'mcp' &&
-    raw.STORAGE !== 'dynamodb' &&
+    raw.STORAGE === 'sqlite' &&
     (raw.INTROSPECTION_CLIENT_ID === undefined || raw.INTROSPECTION_CLIENT_SECRET === undefined)
   ) {
     throw new ConfigError(
-      'Invalid configuration:\n  INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET: required with ROLE=mcp unless STORAGE=dynamodb (create them with `client add-resource-server`)',
+      'Invalid configuration:\n  INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET: required with ROLE=mcp unless STORAGE=dynamodb or postgres (create them with `client add-resource-server`)',
     );
   }
   if (raw.STORAGE === 'dynamodb' && raw.DYNAMODB_TABLE === undefined) {
@@ -393,6 +485,24 @@ export function loadConfig(
     raw.STORAGE === 'sqlite' &&
     (raw.DYNAMODB_TABLE !== undefined || raw.DYNAMODB_ENDPOINT !== undefined)
   ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DYNAMODB_TABLE, DYNAMODB_ENDPOINT: only used with STORAGE=dynamodb',
+    );
+  }
+  if (raw.STORAGE === 'postgres' && raw.DATABASE_URL === undefined) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required with STORAGE=postgres');
+  }
+  // Refused rather than ignored, as for DynamoDB: records written elsewhere
+  // would be lost to the other replicas.
+  if (
+    raw.STORAGE !== 'postgres' &&
+    (raw.DATABASE_URL !== undefined || raw.DATABASE_POOL_SIZE !== undefined)
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_URL, DATABASE_POOL_SIZE: only used with STORAGE=postgres',
+    );
+  }
+  if (raw.STORAGE === 'postgres' && raw.DYNAMODB_TABLE !== undefined) {
     throw new ConfigError(
       'Invalid configuration:\n  DYNAMODB_TABLE, DYNAMODB_ENDPOINT: only used with STORAGE=dynamodb',
     );
@@ -429,6 +539,17 @@ export function loadConfig(
     );
   }
   checkJiraAuth(raw);
+  // Refused rather than ignored: a token set for nothing suggests a protected endpoint.
+  if (raw.METRICS_TOKEN !== undefined && !raw.METRICS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  METRICS_TOKEN: only used with METRICS=true (set METRICS=true to serve /metrics)',
+    );
+  }
+  checkMcpPublicUrl(raw);
+  const tools = resolveToolSelection(raw.TOOLSETS, raw.ENABLED_TOOLS);
+  if (tools.problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${tools.problems.join('\n  ')}`);
+  }
   if ((raw.TLS_CERT === undefined) !== (raw.TLS_KEY === undefined)) {
     throw new ConfigError('Invalid configuration:\n  TLS_CERT, TLS_KEY: set both or neither');
   }
@@ -436,13 +557,16 @@ export function loadConfig(
   const scheme = raw.TLS_CERT === undefined ? 'http' : 'https';
   const loopbackIssuer = (host: string): string => `${scheme}://${host}:${raw.PORT}`;
   const publicUrl = withoutTrailingSlash(raw.PUBLIC_URL ?? loopbackIssuer('localhost'));
+  const mcpPublicUrl =
+    raw.MCP_PUBLIC_URL === undefined ? publicUrl : withoutTrailingSlash(raw.MCP_PUBLIC_URL);
   const dataDir = path.resolve(raw.DATA_DIR);
 
   const config: Config = {
     port: raw.PORT,
     host: raw.HOST,
     publicUrl,
-    resource: `${publicUrl}/mcp`,
+    mcpPublicUrl,
+    resource: `${mcpPublicUrl}/mcp`,
     dataDir,
     databasePath: path.join(dataDir, 'gateway.db'),
     logLevel: raw.LOG_LEVEL,
@@ -472,13 +596,24 @@ export function loadConfig(
     jiraAuth: raw.JIRA_AUTH,
     jiraProjects: raw.JIRA_PROJECTS.map((p) => p.toUpperCase()),
     readOnly: raw.READ_ONLY,
-    enabledTools: raw.ENABLED_TOOLS,
+    enabledTools: tools.selection.enabledTools,
+    toolsets: tools.selection.toolsets,
+    attachmentMaxBytes: raw.ATTACHMENT_MAX_BYTES,
+    confirmByElicitation: raw.CONFIRM_BY_ELICITATION,
     jiraTimeoutMs: raw.JIRA_TIMEOUT_MS,
     jiraMaxRetries: raw.JIRA_MAX_RETRIES,
     introspectionCacheSeconds: raw.INTROSPECTION_CACHE_SECONDS,
+    metrics: {
+      enabled: raw.METRICS,
+      ...(raw.METRICS_TOKEN === undefined ? {} : { token: raw.METRICS_TOKEN }),
+    },
+    shutdownTimeoutSeconds: raw.SHUTDOWN_TIMEOUT_SECONDS,
     storage: raw.STORAGE,
     sqliteSynchronous: raw.SQLITE_SYNCHRONOUS,
   };
+  if (raw.STORAGE === 'postgres' && raw.DATABASE_URL !== undefined) {
+    config.postgres = { url: raw.DATABASE_URL, poolSize: raw.DATABASE_POOL_SIZE ?? 10 };
+  }
   if (raw.DYNAMODB_TABLE !== undefined) {
     config.dynamoDb = {
       tableName: raw.DYNAMODB_TABLE,
@@ -540,6 +675,21 @@ export function loadConfig(
 }
 
 /**
+ * MCP_PUBLIC_URL (the MCP server on its own origin, apart from the issuer)
+ * needs an explicit issuer: the default answers under several loopback
+ * spellings, each its own issuer and resource, which a second fixed URL
+ * cannot follow.
+ * @see RFC 9728 §2 (authorization_servers), §3.3 (resource)
+ */
+function checkMcpPublicUrl(raw: z.output<typeof RAW_SCHEMA>): void {
+  if (raw.MCP_PUBLIC_URL !== undefined && raw.PUBLIC_URL === undefined) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PUBLIC_URL: required with MCP_PUBLIC_URL (the issuer the MCP server names)',
+    );
+  }
+}
+
+/**
  * JIRA_AUTH and the ATLASSIAN_* settings belong together: each message names
  * the setting to fix. Zero-config per-person modes (no JIRA_BASE_URL, no
  * ATLASSIAN_CLIENT_ID) are valid: the sandbox plays Jira and Atlassian.
@@ -596,6 +746,11 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
     'PUBLIC_URL',
     'issuer and public origin, no trailing slash',
     'http://localhost:$PORT; while unset (ROLE=all, no OIDC_ISSUER), 127.0.0.1:$PORT and [::1]:$PORT answer too, each as its own issuer',
+  ],
+  [
+    'MCP_PUBLIC_URL',
+    'where clients reach /mcp when it has its own origin (the protected resource is MCP_PUBLIC_URL/mcp; its metadata names PUBLIC_URL as the authorization server); needs PUBLIC_URL',
+    'PUBLIC_URL',
   ],
   ['DATA_DIR', 'SQLite database and local master key', './data'],
   ['LOG_LEVEL', 'debug | info | warn | error | silent', 'info'],
@@ -701,8 +856,27 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
   ['JIRA_EMAIL', 'Jira account email for Basic auth', ''],
   ['JIRA_API_TOKEN', 'Jira API token (stored encrypted; prefer `jira set-credentials`)', ''],
   ['JIRA_PROJECTS', 'project keys the tools may touch (comma-separated)', '(all)'],
-  ['READ_ONLY', 'hide every write tool', 'false'],
-  ['ENABLED_TOOLS', 'only these tools (comma-separated)', '(all)'],
+  ['READ_ONLY', 'hide every write tool (also those TOOLSETS or ENABLED_TOOLS chose)', 'false'],
+  [
+    'TOOLSETS',
+    'tool groups to offer (comma-separated): core, agile, attachments, history, structure, collaboration, or all',
+    'core,agile,history,structure',
+  ],
+  [
+    'CONFIRM_BY_ELICITATION',
+    'destructive tool calls ask the person through a form in the client when it supports elicitation; with several replicas route /mcp by the Authorization header, or set false (ignored on Lambda)',
+    'true',
+  ],
+  [
+    'ENABLED_TOOLS',
+    'exactly these tools instead of TOOLSETS (comma-separated names; not with TOOLSETS)',
+    '(unset: TOOLSETS)',
+  ],
+  [
+    'ATTACHMENT_MAX_BYTES',
+    'largest attachment jira_get_attachment shows inline (the download stops there) and jira_add_attachment sends',
+    '5242880 (5 MiB)',
+  ],
   ['JIRA_TIMEOUT_MS', 'timeout of one Jira request', '15000'],
   ['JIRA_MAX_RETRIES', 'retries on Jira 429/503', '3'],
   ['OAUTH_INTERNAL_URL', 'ROLE=mcp: where the OAuth role answers /introspect', 'PUBLIC_URL'],
@@ -715,7 +889,28 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
   ['INTROSPECTION_CACHE_SECONDS', 'ROLE=mcp: reuse a positive introspection answer (max 30)', '15'],
   ['TLS_CERT', 'PEM certificate file: serve HTTPS directly', ''],
   ['TLS_KEY', 'PEM private key file for TLS_CERT', ''],
-  ['STORAGE', 'sqlite (file in DATA_DIR) | dynamodb (one table, DYNAMODB_TABLE)', 'sqlite'],
+  ['METRICS', 'serve Prometheus metrics at /metrics (docs/deploy.md)', 'false'],
+  [
+    'METRICS_TOKEN',
+    'METRICS=true: /metrics wants Authorization: Bearer <this> (16-512 visible characters)',
+    '(none: open)',
+  ],
+  [
+    'SHUTDOWN_TIMEOUT_SECONDS',
+    'on SIGTERM/SIGINT, how long in-flight requests may finish before connections are cut (max 3600)',
+    '10',
+  ],
+  [
+    'STORAGE',
+    'sqlite (file in DATA_DIR) | dynamodb (one table, DYNAMODB_TABLE) | postgres (DATABASE_URL; replicas)',
+    'sqlite',
+  ],
+  [
+    'DATABASE_URL',
+    'STORAGE=postgres: postgres://user:password@host:5432/db; TLS in the URL: sslmode=verify-full (sslrootcert=CA file, sslcert/sslkey: client certificate) or no-verify',
+    '',
+  ],
+  ['DATABASE_POOL_SIZE', 'STORAGE=postgres: connections per process at most', '10'],
   [
     'SQLITE_SYNCHRONOUS',
     'STORAGE=sqlite: full (each commit synced to disk) | normal (may lose the last commits on power loss)',

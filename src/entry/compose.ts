@@ -14,6 +14,9 @@ import { createClientMetadataDocumentResolver } from '../oauth/client-metadata-d
 import type { OAuthContext } from '../oauth/context.js';
 import type { PersonalJira } from '../jira/person/personal-jira.js';
 import type { Storage } from '../storage/ports.js';
+import type { OpsRoutesOptions } from '../http/ops-routes.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
+import { createReadiness, type ReadinessCheck } from '../ops/readiness.js';
 
 export interface ComposeOptions {
   config: Config;
@@ -46,6 +49,14 @@ export interface ComposeOptions {
    * its single-flight fetches serve them all; default: a new one.
    */
   clients?: ClientDirectory;
+  /**
+   * `/readyz` and `/metrics` (see ops-routes.ts); default: readiness is the
+   * storage's ping, and there is no `/metrics`. `serve` passes one shared by
+   * its apps (one readiness cache, one registry).
+   */
+  ops?: OpsRoutesOptions;
+  /** Counts requests, token answers; default: nothing is counted. */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -140,5 +151,17 @@ export function composeGateway(options: ComposeOptions): GatewayApp {
         }
       : {}),
     ...(servesMcp && options.mountMcp !== undefined ? { mountMcp: options.mountMcp } : {}),
+    ops: options.ops ?? {
+      readiness: createReadiness({ checks: [storageReadiness(storage)], clock }),
+    },
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
+}
+
+/**
+ * The readiness check every gateway has: its store answers a ping.
+ * @see src/storage/ports.ts (Storage.ping)
+ */
+export function storageReadiness(storage: Pick<Storage, 'ping'>): ReadinessCheck {
+  return { name: 'storage', check: () => storage.ping() };
 }

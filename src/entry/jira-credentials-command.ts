@@ -60,6 +60,11 @@ export async function storeSharedCredential(
 }
 
 function refusal(error: JiraError): string {
+  // Jira Cloud may answer a refused credential as an anonymous visitor (any
+  // status, X-Seraph-LoginReason); the message says so, without the token.
+  if (error.code === JIRA_ERROR.unauthorized && error.status !== 401) {
+    return `${PROGRAM}: ${error.message} Nothing was stored.\n`;
+  }
   if (error.code === JIRA_ERROR.unauthorized) {
     return `${PROGRAM}: Jira refused this credential (401 on /rest/api/3/myself): check --base-url, --email and the API token. Nothing was stored.\n`;
   }

@@ -44,6 +44,12 @@ export interface JiraSetup {
   description: string;
   /** Further banner lines (the callback URL to register at Atlassian). */
   notes: string[];
+  /**
+   * For `/readyz`: rejects while the shared credential cannot be read (none
+   * stored any more, or it does not decrypt with this master key). Absent:
+   * nothing to check beyond start-up (sandbox, per-person modes).
+   */
+  ready?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +71,7 @@ function personalJira(
     storage: runtime.storage,
     cipher: runtime.cipher,
     clock: runtime.clock,
+    ...(runtime.metrics === undefined ? {} : { metrics: runtime.metrics }),
     ...extra,
   });
 }
@@ -132,7 +139,8 @@ async function resolveSetup(
   }
   const stored = await store.get();
   if (stored !== undefined) {
-    const client = jiraClient(config, storedCredentialsProvider(store), runtime);
+    const provider = storedCredentialsProvider(store);
+    const client = jiraClient(config, provider, runtime);
     // One quick try of its own (no retries, short timeout), so closing never waits long on it.
     const probe = new JiraClient({
       credentials: staticCredentialsProvider(stored),
@@ -146,6 +154,10 @@ async function resolveSetup(
       personal: personalJira(config, runtime, { serviceClient: client, siteUrl: stored.baseUrl }),
       description: `${stored.baseUrl} as ${stored.email} (credential stored encrypted)`,
       notes: [],
+      // The provider keeps a credential it has read in memory: one decrypt, not one per probe.
+      ready: async () => {
+        await provider.get();
+      },
       close: () => describing,
     };
   }
@@ -181,7 +193,9 @@ async function resolveSetup(
 const DESCRIBE_TIMEOUT_MS = 5_000;
 
 /**
- * Stores who the shared credential is (`/myself`, non-secret) when no
+ * Checks the shared credential at start-up (`/myself`; a failure is logged
+ * with what is wrong: base URL, refused or CAPTCHA-locked credential), and
+ * stores who it is (non-secret) when no
  * description of the stored credential exists yet (one set from
  * JIRA_BASE_URL/JIRA_EMAIL/JIRA_API_TOKEN, or stored by an older version),
  * so that a process that cannot decrypt the credential (the OAuth function
@@ -197,15 +211,23 @@ async function describeStoredAccount(
 ): Promise<void> {
   const described = new SharedJiraAccountStore(runtime.storage.secrets, runtime.clock);
   try {
+    // Asked every start, so a wrong base URL or a refused credential is in the log at once.
+    const account = await describeSharedAccount(client, siteUrl);
     if ((await described.get()) !== undefined) return;
     const credentialUpdatedAt = await described.credentialUpdatedAt();
     if (credentialUpdatedAt === undefined) return;
-    await described.set(await describeSharedAccount(client, siteUrl), credentialUpdatedAt);
+    await described.set(account, credentialUpdatedAt);
   } catch (error) {
-    logger?.warn('could not record who the shared Jira account is', {
-      error:
-        error instanceof JiraError ? error.code : error instanceof Error ? error.name : 'unknown',
-    });
+    // A JiraError's message says what is wrong (base URL, credential) and never holds a secret.
+    logger?.warn(
+      error instanceof JiraError
+        ? `Jira start-up check (GET /rest/api/3/myself) failed: ${error.message}`
+        : 'could not record who the shared Jira account is',
+      {
+        error:
+          error instanceof JiraError ? error.code : error instanceof Error ? error.name : 'unknown',
+      },
+    );
   }
 }
 
@@ -306,6 +328,7 @@ function jiraClient(
     timeoutMs: config.jiraTimeoutMs,
     maxRetries: config.jiraMaxRetries,
     clock: runtime.clock,
+    ...(runtime.metrics === undefined ? {} : { metrics: runtime.metrics }),
   });
 }
 
@@ -361,6 +384,7 @@ export function createMcpMount(
       audit: runtime.audit,
       clock: runtime.clock,
       ...(logger === undefined ? {} : { log: mcpLogSink(logger) }),
+      ...(runtime.metrics === undefined ? {} : { metrics: runtime.metrics }),
     });
   };
 }

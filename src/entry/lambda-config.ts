@@ -94,7 +94,13 @@ export function loadLambdaConfig(
   }
   if (problems.length > 0) throw invalid(problems);
 
-  const config = loadConfig({ ...env, ROLE: role });
+  // API Gateway buffers a Lambda's response: an elicitation written on the
+  // SSE stream of a tools/call would reach the client only after the call
+  // ended, so destructive calls need `confirm: true` there (docs/clients.md).
+  const config = Object.freeze({
+    ...loadConfig({ ...env, ROLE: role }),
+    confirmByElicitation: false,
+  });
   if (config.storage !== 'dynamodb' || config.dynamoDb === undefined) {
     throw invalid(['STORAGE: must be dynamodb on Lambda (a function has no lasting disk)']);
   }

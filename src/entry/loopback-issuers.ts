@@ -33,7 +33,7 @@ export function hostOf(publicUrl: string): string {
 /**
  * The configurations this process answers as: the configured issuer first,
  * then one per loopback alias (only when PUBLIC_URL is unset and ROLE=all).
- * Each alias copy differs only in `publicUrl` and `resource`.
+ * Each alias copy differs only in `publicUrl` (= `mcpPublicUrl`) and `resource`.
  * @see RFC 8414 §2 (issuer); RFC 9728 §3.3 (resource must match the URL used); RFC 8707 §2
  */
 export function issuerConfigs(config: Config): IssuerConfig[] {
@@ -42,7 +42,12 @@ export function issuerConfigs(config: Config): IssuerConfig[] {
   for (const publicUrl of loopbackAliases ?? []) {
     configs.push({
       host: hostOf(publicUrl),
-      config: Object.freeze({ ...base, publicUrl, resource: `${publicUrl}/mcp` }),
+      config: Object.freeze({
+        ...base,
+        publicUrl,
+        mcpPublicUrl: publicUrl,
+        resource: `${publicUrl}/mcp`,
+      }),
     });
   }
   return configs;

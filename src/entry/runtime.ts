@@ -8,6 +8,7 @@ import type { SecretCipher } from '../crypto/secret-cipher.js';
 import type { Logger } from '../http/logger.js';
 import { openSqliteStorage } from '../storage/sqlite/open-sqlite-storage.js';
 import type { Storage } from '../storage/ports.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 
 /** The stateful parts a local process needs: storage, cipher, audit trail. */
 export interface LocalRuntime {
@@ -15,6 +16,11 @@ export interface LocalRuntime {
   storage: Storage;
   cipher: SecretCipher;
   audit: AuditLog;
+  /**
+   * The process's metrics (METRICS=true in `serve`), handed to the Jira
+   * clients and `/mcp`; absent: nothing is counted.
+   */
+  metrics?: GatewayMetrics;
   /** Where the master key came from, for the start-up banner (`kms`: KMS_KEY_ID). */
   masterKeySource: 'env' | 'file' | 'created' | 'kms';
   close(): Promise<void>;
@@ -41,6 +47,22 @@ function dataDirError(error: unknown, config: Config): unknown {
 }
 
 async function openStorage(config: Config): Promise<Storage> {
+  if (config.postgres !== undefined) {
+    // Imported only here, so other deployments never load the pg driver.
+    const { openPostgresStorage } = await import('../storage/postgres/open-postgres-storage.js');
+    const { describeDatabaseUrl } = await import('../storage/postgres/database-url.js');
+    try {
+      return await openPostgresStorage({
+        connectionString: config.postgres.url,
+        poolSize: config.postgres.poolSize,
+      });
+    } catch (error) {
+      // Named for the operator, without the credentials the URL holds.
+      throw new ConfigError(
+        `DATABASE_URL: cannot use ${describeDatabaseUrl(config.postgres.url)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
   if (config.dynamoDb !== undefined) {
     // Imported only here, so local (SQLite) commands never load the AWS SDK.
     const { createDynamoDbStorage } =
@@ -85,7 +107,8 @@ async function openCipher(
 
 /**
  * Opens the store the configuration names (the SQLite file under `DATA_DIR`,
- * created 0700, or the DynamoDB table of STORAGE=dynamodb) and the cipher
+ * created 0700, the DynamoDB table of STORAGE=dynamodb, or the PostgreSQL
+ * database of STORAGE=postgres, migrated on the way) and the cipher
  * (the KMS key of KMS_KEY_ID, else the local master key, created 0600 on
  * first start unless MASTER_KEY is set). A DATA_DIR it cannot use is a
  * {@link ConfigError} naming DATA_DIR.

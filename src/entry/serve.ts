@@ -17,6 +17,12 @@ import { listen } from './listen.js';
 import { issuerConfigs, selectByHost } from './loopback-issuers.js';
 import { startPeriodicPurge } from './purge-runner.js';
 import { openLocalRuntime, type LocalRuntime } from './runtime.js';
+import { trackRequests } from './graceful-shutdown.js';
+import { opsRoutes } from './ops-setup.js';
+import type { Readiness } from '../ops/readiness.js';
+import { createPrometheusMetrics } from '../metrics/prometheus-metrics.js';
+import { GATEWAY_VERSION } from '../version.js';
+import { describeDatabaseUrl } from '../storage/postgres/database-url.js';
 
 export const SERVE_USAGE = `Usage: jira-mcp-gateway serve [--role all|oauth|mcp] [--port N] [--host ADDR]
                               [--public-url URL] [--data-dir DIR] [--log-level LEVEL]
@@ -35,7 +41,15 @@ Roles:
   all    the authorization server and /mcp in one process (default)
   oauth  only the authorization server
   mcp    only /mcp; checks tokens by introspection at OAUTH_INTERNAL_URL
-         (needs INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET)
+         (needs INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET),
+         or in-process with STORAGE=dynamodb or STORAGE=postgres
+
+Replicas: with STORAGE=postgres and DATABASE_URL, any number of serve
+processes (role all) share one PostgreSQL database behind a load balancer;
+give them all the same PUBLIC_URL and MASTER_KEY. Each applies the schema
+migrations itself at start-up (safe when several start at once). TLS to the
+database is set in the URL (sslmode=verify-full&sslrootcert=/path/ca.pem);
+DATABASE_POOL_SIZE bounds each process's connections (default 10).
 
 Sign-in: local accounts by default. To sign in through the organisation's
 OpenID Connect provider set OIDC_ISSUER and OIDC_CLIENT_ID (and a client
@@ -54,9 +68,25 @@ this callback URL registered in Atlassian's developer console:
 JIRA_BASE_URL (and ATLASSIAN_CLIENT_ID) the built-in sandbox plays Jira and
 Atlassian. The banner names the mode and the callback URL. See docs/identity.md.
 
+Tools (README "Tools"): TOOLSETS picks tool groups, default
+core,agile,history,structure ('all': every one: core, agile, attachments,
+history, structure, collaboration); or ENABLED_TOOLS names the exact tools
+instead (not both). READ_ONLY=true then hides every write tool. A misspelt
+name stops the start. Destructive calls (delete a link, remove a watcher,
+close a sprint) ask the person in a form when the client supports
+elicitation, else need confirm: true; with several replicas route /mcp by the
+Authorization header or set CONFIRM_BY_ELICITATION=false (docs/clients.md).
+
 The all and oauth roles purge what is done with (expired codes, tokens,
 sessions, counters, old grants, unused clients, audit events past retention)
 every PURGE_INTERVAL_SECONDS (default 3600; 0: never, run 'purge' instead).
+
+Operations: GET /healthz (alive) and GET /readyz (storage answers, Jira
+configured; 503 while not, or once shutting down) need no token. METRICS=true
+serves Prometheus metrics at /metrics, behind METRICS_TOKEN (a Bearer secret)
+when set. On SIGTERM or SIGINT it stops accepting connections, lets requests
+in flight finish for up to SHUTDOWN_TIMEOUT_SECONDS (default 10; a second
+signal cuts them at once), closes storage and exits 0. See docs/deploy.md.
 
 Every setting is also an environment variable; see 'jira-mcp-gateway --help'.
 `;
@@ -71,7 +101,16 @@ export const nodePeerAddress: PeerAddress = (_request, env) => {
 export interface RunningGateway {
   url: string;
   config: Config;
+  /** Stops at once: open connections are cut. */
   close(): Promise<void>;
+  /**
+   * Stops gracefully: `/readyz` answers 503, no new connections, requests
+   * in flight get up to `timeoutMs` to finish, then storage closes.
+   * Returns how many requests were still running when the bound ran out.
+   */
+  shutdown(timeoutMs: number): Promise<{ cut: number; inFlightAtStart: number }>;
+  /** During a {@link RunningGateway.shutdown}: stop waiting for in-flight requests now. */
+  cutNow(): void;
 }
 
 /** Whether a loopback alias can be reached on the address the listener binds. */
@@ -138,11 +177,17 @@ export async function startGateway(
   io: Pick<CliIo, 'stdout'>,
   logger: Logger,
 ): Promise<RunningGateway> {
-  const runtime: LocalRuntime = await openLocalRuntime(config, logger);
+  const prometheus = config.metrics.enabled
+    ? createPrometheusMetrics({ version: GATEWAY_VERSION })
+    : undefined;
+  const opened = await openLocalRuntime(config, logger);
+  const runtime: LocalRuntime =
+    prometheus === undefined ? opened : { ...opened, metrics: prometheus.metrics };
   let jira: JiraSetup | undefined;
   let adminPassword: string | undefined;
   let relyingParty: OidcRelyingParty | undefined;
   let server: ServerType;
+  let readiness: Readiness;
   try {
     // With LOCAL_LOGIN=false a password admin could never sign in: none is made.
     if (config.role !== 'mcp' && config.localLogin) {
@@ -164,6 +209,7 @@ export async function startGateway(
       peerAddress: nodePeerAddress,
     };
     const clients = createGatewayClientDirectory({ config, ...base });
+    const ops = opsRoutes(config, runtime, jira, logger, prometheus);
     relyingParty =
       config.oidc === undefined || config.role === 'mcp'
         ? undefined
@@ -188,8 +234,11 @@ export async function startGateway(
           ? {}
           : { mountMcp: createMcpMount(issuer, runtime, jira, logger) }),
         ...(jira === undefined ? {} : { personalJira: jira.personal }),
+        ops,
+        ...(runtime.metrics === undefined ? {} : { metrics: runtime.metrics }),
       }),
     }));
+    readiness = ops.readiness;
     server = await listen(config, (request, env) =>
       selectByHost(apps, request.headers.get('host')).fetch(request, env),
     );
@@ -206,9 +255,11 @@ export async function startGateway(
   const url = `${scheme}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   const data = `${
-    config.dynamoDb === undefined
-      ? config.databasePath
-      : `DynamoDB table ${config.dynamoDb.tableName}`
+    config.postgres !== undefined
+      ? describeDatabaseUrl(config.postgres.url)
+      : config.dynamoDb === undefined
+        ? config.databasePath
+        : `DynamoDB table ${config.dynamoDb.tableName}`
   } (${runtime.masterKeySource === 'kms' ? 'credential key: AWS KMS' : `master key: ${runtime.masterKeySource}`})`;
   const lines = bannerLines({
     config,
@@ -239,20 +290,29 @@ export async function startGateway(
         )
       : undefined;
 
+  const requests = trackRequests(server as Parameters<typeof trackRequests>[0]);
+  let stopping: Promise<{ cut: number; inFlightAtStart: number }> | undefined;
+  const shutdown = (timeoutMs: number): Promise<{ cut: number; inFlightAtStart: number }> => {
+    stopping ??= (async () => {
+      readiness.drain();
+      // Streamable HTTP clients may hold keep-alive sockets open: the drain closes them.
+      const drained = await requests.drain(timeoutMs);
+      await purge?.stop();
+      await jira?.close();
+      await runtime.close();
+      return drained;
+    })();
+    return stopping;
+  };
   return {
     url,
     config,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        // Streamable HTTP clients may hold keep-alive sockets open.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
-      await purge?.stop();
-      await jira?.close();
-      await runtime.close();
+      await shutdown(0);
+    },
+    shutdown,
+    cutNow: () => {
+      requests.cutNow();
     },
   };
 }
@@ -268,15 +328,43 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const config = loadConfig(io.env, parsed.configFlags);
   const logger = createLogger(config.logLevel, (line) => process.stderr.write(line + '\n'));
   const running = await startGateway(config, io, logger);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (received: NodeJS.Signals): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      resolve();
+      resolve(received);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await running.close();
+  logger.info('shutting down: no new connections; requests in flight may finish', {
+    signal,
+    timeoutSeconds: config.shutdownTimeoutSeconds,
+  });
+  // A second signal means "now": the operator will not wait for the bound.
+  const hurry = (): void => {
+    running.cutNow();
+  };
+  process.on('SIGINT', hurry);
+  process.on('SIGTERM', hurry);
+  try {
+    const { cut, inFlightAtStart } = await running.shutdown(config.shutdownTimeoutSeconds * 1000);
+    const fields = { inFlightAtStart, cut };
+    if (cut > 0) logger.warn('stopped: requests still running were cut', fields);
+    else logger.info('stopped', fields);
+  } finally {
+    process.off('SIGINT', hurry);
+    process.off('SIGTERM', hurry);
+  }
+  // A cut request's handler may still await Jira (up to JIRA_TIMEOUT_MS):
+  // with the listener and storage closed nothing is left to serve, so the
+  // process must not linger for it. Unref'd: fires only if something still
+  // holds the event loop; the exit code is the one the CLI sets (0).
+  setTimeout(() => {
+    process.exit();
+  }, EXIT_GRACE_MS).unref();
   return 0;
 }
+
+/** How long a stopped `serve` may wait for stray work before it exits anyway. */
+const EXIT_GRACE_MS = 500;

@@ -11,6 +11,8 @@ import type { Logger } from './logger.js';
 import type { AuthorizeAccounts, AuthorizeThrottle } from './password-sign-in.js';
 import { errorHandler, requestContext, securityHeaders } from './middleware.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
+import { registerOpsRoutes, type OpsRoutesOptions } from './ops-routes.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 import { createPageKit } from './page-kit.js';
 import { personalTokenSection, registerPersonalTokenRoutes } from './personal-token-routes.js';
 import { OIDC_PATHS, registerOidcRoutes, type OidcRouteDeps } from './oidc-routes.js';
@@ -43,6 +45,10 @@ export interface AppOptions {
   };
   /** Mounts the MCP resource server routes when this process serves /mcp. */
   mountMcp?: (app: GatewayApp) => void;
+  /** `/readyz`'s checks and, with METRICS=true, `/metrics` (see ops-routes.ts). */
+  ops?: OpsRoutesOptions;
+  /** Counts requests and token endpoint answers; absent: nothing is counted. */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -52,11 +58,14 @@ export interface AppOptions {
 export function createApp(options: AppOptions): GatewayApp {
   const app = new Hono<GatewayEnv>();
   const https = options.publicUrl.startsWith('https://');
-  app.use('*', requestContext(options.logger, options.peerAddress, options.trustProxyHops));
+  app.use(
+    '*',
+    requestContext(options.logger, options.peerAddress, options.trustProxyHops, options.metrics),
+  );
   app.use('*', securityHeaders(https));
   app.onError(errorHandler(options.logger));
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }, 200, { 'Cache-Control': 'no-store' }));
+  registerOpsRoutes(app, options.ops ?? {});
   app.get('/', (c) =>
     c.json({
       name: 'jira-mcp-gateway',
@@ -69,6 +78,7 @@ export function createApp(options: AppOptions): GatewayApp {
   if (options.oauth !== undefined) {
     registerOAuthRoutes(app, options.oauth.ctx, {
       registrationRateLimitPerHour: options.oauth.registrationRateLimitPerHour,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     });
     const localLogin = options.oauth.localLogin ?? true;
     const cookies = createCookieJar(https);

@@ -17,6 +17,7 @@ import {
 } from '../mcp/protected-resource-metadata.js';
 import type { TokenVerifier } from '../mcp/token-verifier.js';
 import type { GrantRepository } from '../storage/ports.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 import { JIRA_LINK_PATHS } from './jira-link-paths.js';
 
 export interface McpRoutesDeps {
@@ -32,6 +33,8 @@ export interface McpRoutesDeps {
   clock: Clock;
   /** Receives unexpected faults as structured lines; defaults to stderr. */
   log?: (line: object) => void;
+  /** Counts tool calls (METRICS); absent: nothing is counted. */
+  metrics?: Pick<GatewayMetrics, 'toolCall'>;
 }
 
 /** Public and cacheable: the document holds no secret and changes only with configuration. */
@@ -84,6 +87,7 @@ export function registerMcpRoutes<E extends Env>(app: Hono<E>, deps: McpRoutesDe
     audit: deps.audit,
     clock: deps.clock,
     ...(deps.log === undefined ? {} : { log: deps.log }),
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
   app.all(MCP_PATH, (c) => endpoint(c.req.raw));
 }

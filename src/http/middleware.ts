@@ -1,5 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
 import { randomToken } from '../crypto/random.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 import { OAuthError } from '../oauth/errors.js';
 import { BodyAbortedError } from './body.js';
 import { forwardedClientIp } from './forwarded-for.js';
@@ -9,12 +11,14 @@ import type { GatewayEnv, PeerAddress } from './types.js';
 /**
  * Gives every request an id (echoed in `X-Request-Id`), resolves the client
  * IP, and logs one line when it ends: method, path (never the query, which
- * may carry state or codes), status, duration.
+ * may carry state or codes), status, duration. With `metrics`, counts it
+ * under its route PATTERN (see {@link routeLabel}), never its raw path.
  */
 export function requestContext(
   logger: Logger,
   peerAddress: PeerAddress,
   trustProxyHops: number,
+  metrics?: GatewayMetrics,
 ): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const started = performance.now();
@@ -27,14 +31,27 @@ export function requestContext(
     // turns @hono/node-server's lightweight response into a full web
     // Response (about 6% of an introspection's CPU; see BENCHMARKS.md).
     c.res.headers.set('X-Request-Id', requestId);
+    const ms = performance.now() - started;
     logger.info('request', {
       requestId,
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
+      ms: Math.round(ms * 10) / 10,
     });
+    metrics?.httpRequest(routeLabel(c), c.req.method, c.res.status, ms / 1000);
   };
+}
+
+/**
+ * The route pattern that answered (`/mcp`, `/jira/*`), or `unmatched` when
+ * only the catch-all middleware ran (the 404 of an unknown path). Patterns
+ * are the app's own finite set, so paths an attacker invents add no series.
+ * @see https://prometheus.io/docs/practices/naming/#labels
+ */
+export function routeLabel(c: Context): string {
+  const pattern = routePath(c);
+  return pattern === '' || pattern === '*' || pattern === '/*' ? 'unmatched' : pattern;
 }
 
 /** The entry the trusted proxies vouch for (see TRUST_PROXY), else the peer. */

@@ -13,12 +13,15 @@ import { registerClient, reserveRegistration } from '../oauth/register.js';
 import { revokeToken } from '../oauth/revoke.js';
 import { redeemAuthorizationCode, refreshTokens } from '../oauth/token-grants.js';
 import type { ClientKind, ClientRecord } from '../storage/ports.js';
+import { NOOP_METRICS, type GatewayMetrics } from '../metrics/metrics.js';
 import { readForm, readJson } from './body.js';
 import { noStore, publicCors } from './middleware.js';
 import type { GatewayApp, GatewayEnv } from './types.js';
 
 export interface OAuthRouteOptions {
   registrationRateLimitPerHour: number;
+  /** Counts the token endpoint's issuances and refusals. */
+  metrics?: Pick<GatewayMetrics, 'tokenIssued' | 'tokenRefused'>;
 }
 
 function origin(c: Context<GatewayEnv>): RequestOrigin {
@@ -104,24 +107,37 @@ export function registerOAuthRoutes(
     return c.json(response, 201);
   });
 
+  const metrics = options.metrics ?? NOOP_METRICS;
   app.use(OAUTH_PATHS.token, publicCors('POST, OPTIONS'), noStore);
   app.post(OAUTH_PATHS.token, async (c) => {
-    const form = await readForm(c.req.raw);
-    const grantType = form.getAll('grant_type');
-    if (grantType.length !== 1) {
-      throw new OAuthError('invalid_request', 'exactly one grant_type is required');
-    }
-    const client = await authenticatedClient(ctx, c, form, ['oauth']);
-    switch (grantType[0]) {
-      case 'authorization_code':
-        return c.json(await redeemAuthorizationCode(ctx, client, form, origin(c)));
-      case 'refresh_token':
-        return c.json(await refreshTokens(ctx, client, form, origin(c)));
-      default:
-        throw new OAuthError(
-          'unsupported_grant_type',
-          'supported grant types: authorization_code, refresh_token',
-        );
+    try {
+      const form = await readForm(c.req.raw);
+      const grantType = form.getAll('grant_type');
+      if (grantType.length !== 1) {
+        throw new OAuthError('invalid_request', 'exactly one grant_type is required');
+      }
+      const client = await authenticatedClient(ctx, c, form, ['oauth']);
+      switch (grantType[0]) {
+        case 'authorization_code': {
+          const response = c.json(await redeemAuthorizationCode(ctx, client, form, origin(c)));
+          metrics.tokenIssued('authorization_code');
+          return response;
+        }
+        case 'refresh_token': {
+          const response = c.json(await refreshTokens(ctx, client, form, origin(c)));
+          metrics.tokenIssued('refresh_token');
+          return response;
+        }
+        default:
+          throw new OAuthError(
+            'unsupported_grant_type',
+            'supported grant types: authorization_code, refresh_token',
+          );
+      }
+    } catch (error) {
+      // Counted by the error code only (a fixed set), never by the grant type the client sent.
+      metrics.tokenRefused(error instanceof OAuthError ? error.code : 'server_error');
+      throw error;
     }
   });
 

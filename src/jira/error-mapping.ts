@@ -87,11 +87,59 @@ export interface ResponseErrorContext {
   redact: Redactor;
 }
 
+/** A body that is a web page: Jira's REST API never answers in HTML. */
+function looksLikeHtml(bodyText: string): boolean {
+  const head = bodyText.slice(0, 512).trimStart().toLowerCase();
+  return head.startsWith('<!doctype html') || head.startsWith('<html') || head.includes('<html');
+}
+
+/**
+ * Jira Cloud answers a request whose Basic credential it does not accept as
+ * if nobody had signed in (404 for issues, empty project lists, 401 only
+ * where anonymous access is impossible) and says so only in the
+ * `X-Seraph-LoginReason` header. Returns the error to report instead of the
+ * anonymous answer, whatever its status; undefined when the header does not
+ * say the sign-in failed.
+ * @see https://developer.atlassian.com/cloud/jira/platform/basic-auth-for-rest-apis/
+ */
+export function maskedCredentialError(
+  loginReason: string | null,
+  status: number,
+  operation: string,
+): JiraError | undefined {
+  if (loginReason === null) return undefined;
+  const reasons = loginReason.split(',').map((r) => r.trim().toUpperCase());
+  if (reasons.includes('AUTHENTICATION_DENIED')) {
+    return new JiraError(
+      JIRA_ERROR.unauthorized,
+      `Jira refused to check the Jira credential (X-Seraph-LoginReason: AUTHENTICATION_DENIED on ${operation}, HTTP ${status}): after too many failed sign-ins Jira asks for a CAPTCHA. Sign in to Jira once in a browser as that account, then check its e-mail and API token; retrying will not help.`,
+      { status },
+    );
+  }
+  if (reasons.includes('AUTHENTICATED_FAILED')) {
+    return new JiraError(
+      JIRA_ERROR.unauthorized,
+      `Jira did not accept the Jira credential and answered ${operation} as an anonymous visitor (X-Seraph-LoginReason: AUTHENTICATED_FAILED, HTTP ${status}), so issues would look missing and project lists empty. Check the Jira e-mail and API token (an API token of this Atlassian site’s account); retrying will not help.`,
+      { status },
+    );
+  }
+  return undefined;
+}
+
 /**
  * Maps a Jira HTTP error status to a stable code and an actionable message.
+ * A 404 web page instead of a REST answer means the base URL is wrong
+ * (Jira's "Oops, you've found a dead link" page); the page is never quoted.
  * @see Jira Cloud platform REST API v3, status codes
  */
 export function errorFromResponse(ctx: ResponseErrorContext): JiraError {
+  if (ctx.status === 404 && looksLikeHtml(ctx.bodyText)) {
+    return new JiraError(
+      JIRA_ERROR.invalidResponse,
+      `Jira answered ${ctx.operation} with a web page (HTTP 404), not a REST answer: the Jira base URL is probably wrong. It must be the site root, like https://acme.atlassian.net (on Data Center with its context path, like https://jira.example.com/jira).`,
+      { status: ctx.status },
+    );
+  }
   const collection = parseErrorCollection(ctx.bodyText, ctx.redact);
   const extra = details(collection);
   const base = {

@@ -134,12 +134,27 @@ export function updateIssueBody(input: IssueFieldsInput): { fields: Record<strin
   return { fields };
 }
 
+/** Who a new comment is shown to: members of a project role, or of a group (by name). */
+export interface CommentVisibilityInput {
+  type: 'role' | 'group';
+  value: string;
+}
+
 /**
- * Comment for POST /rest/api/3/issue/{key}/comment.
- * @see Jira Cloud platform REST API v3, addComment
+ * Comment for POST /rest/api/3/issue/{key}/comment, restricted to a role or
+ * group when `visibility` is given (Jira refuses one the author is not in).
+ * @see Jira Cloud platform REST API v3, addComment, Visibility
  */
-export function commentBody(body: AdfDoc): { body: AdfDoc } {
-  return { body };
+export function commentBody(
+  body: AdfDoc,
+  visibility?: CommentVisibilityInput,
+): { body: AdfDoc; visibility?: CommentVisibilityInput } {
+  if (visibility === undefined) return { body };
+  const value = visibility.value.trim();
+  if (value === '' || value.length > 255) {
+    throw invalid('The visibility value must name a role or group (1-255 characters).');
+  }
+  return { body, visibility: { type: visibility.type, value } };
 }
 
 export interface TransitionInput {

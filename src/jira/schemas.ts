@@ -6,6 +6,7 @@
  * @see Jira Cloud platform REST API v3 (test/fixtures/jira-platform-rest-v3.openapi.json)
  */
 import { z } from 'zod';
+import { lenientObject } from './lenient-parse.js';
 
 /** User (and UserDetails): the account a tool shows or assigns to. */
 export const USER_SCHEMA = z.looseObject({
@@ -123,8 +124,8 @@ export const TRANSITIONS_SCHEMA = z.looseObject({
   transitions: z.array(TRANSITION_SCHEMA).default([]),
 });
 
-/** IssueBean. */
-export const ISSUE_SCHEMA = z.looseObject({
+/** IssueBean, every property read strictly (see {@link ISSUE_SCHEMA} for the lenient one). */
+export const ISSUE_OBJECT_SCHEMA = z.looseObject({
   id: z.string(),
   key: z.string(),
   self: z.string().optional(),
@@ -132,6 +133,17 @@ export const ISSUE_SCHEMA = z.looseObject({
   names: z.record(z.string(), z.string()).optional(),
   renderedFields: z.record(z.string(), z.unknown()).optional(),
   transitions: z.array(TRANSITION_SCHEMA).optional(),
+});
+
+/**
+ * IssueBean, read per field: a field of an unexpected type (`"updated": 1`
+ * in Atlassian's own example) is left out and named in `unreadableFields`
+ * instead of failing the issue or the search page. Only a missing `id` or
+ * `key` still fails.
+ */
+export const ISSUE_SCHEMA = lenientObject(ISSUE_OBJECT_SCHEMA, {
+  required: ['id', 'key'],
+  nested: { name: 'fields', schema: ISSUE_FIELDS_SCHEMA },
 });
 export type JiraIssue = z.infer<typeof ISSUE_SCHEMA>;
 
@@ -142,15 +154,35 @@ export const SEARCH_RESULTS_SCHEMA = z.looseObject({
   isLast: z.boolean().optional(),
 });
 
-/** Comment. */
-export const COMMENT_SCHEMA = z.looseObject({
-  id: z.string(),
-  author: AUTHOR_SCHEMA.optional(),
-  updateAuthor: AUTHOR_SCHEMA.optional(),
-  body: z.unknown().optional(),
-  created: z.string().optional(),
-  updated: z.string().optional(),
+/**
+ * Visibility: the role (by name) or group (by name, `identifier` = group id)
+ * a restricted comment is shown to.
+ */
+export const VISIBILITY_SCHEMA = z.looseObject({
+  type: z.string(),
+  value: z.string().optional(),
+  identifier: z.string().nullish(),
 });
+export type JiraVisibility = z.infer<typeof VISIBILITY_SCHEMA>;
+
+/**
+ * Comment, read per property like an issue. `visibility` restricts it to a
+ * role or group; `jsdPublic: false` marks a Jira Service Management internal
+ * note (not shown to customers).
+ */
+export const COMMENT_SCHEMA = lenientObject(
+  z.looseObject({
+    id: z.string(),
+    author: AUTHOR_SCHEMA.optional(),
+    updateAuthor: AUTHOR_SCHEMA.optional(),
+    body: z.unknown().optional(),
+    created: z.string().optional(),
+    updated: z.string().optional(),
+    visibility: VISIBILITY_SCHEMA.nullish(),
+    jsdPublic: z.boolean().optional(),
+  }),
+  { required: ['id'] },
+);
 export type JiraComment = z.infer<typeof COMMENT_SCHEMA>;
 
 /** PageOfComments. */

@@ -6,7 +6,12 @@
 import type { z } from 'zod';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import type { JiraCredentials, JiraCredentialsProvider, JiraRejection } from './credentials.js';
-import { createRedactor, errorFromResponse, type Redactor } from './error-mapping.js';
+import {
+  createRedactor,
+  errorFromResponse,
+  maskedCredentialError,
+  type Redactor,
+} from './error-mapping.js';
 import { JIRA_ERROR, JiraError } from './errors.js';
 import { buildUrl, type QueryValue } from './paths.js';
 import {
@@ -17,6 +22,7 @@ import {
   type Sleep,
 } from './retry.js';
 import { GATEWAY_VERSION } from '../version.js';
+import type { GatewayMetrics, JiraOutcome } from '../metrics/metrics.js';
 
 /** Sent as `User-Agent`; identifies the gateway, never the MCP client. */
 export const DEFAULT_USER_AGENT = `jira-mcp-gateway/${GATEWAY_VERSION}`;
@@ -40,6 +46,8 @@ export interface JiraTransportOptions {
   userAgent?: string;
   /** Makes the per-attempt timeout signal; injected so tests can fire it on cue. */
   timeoutSignal?: (ms: number) => AbortSignal;
+  /** Counts each request's outcome, retries, 429s and duration; absent: nothing is counted. */
+  metrics?: Pick<GatewayMetrics, 'jiraRequest'>;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -53,6 +61,96 @@ export interface JiraRequest {
   body?: unknown;
   /** What the request is about, for a 404 message: `Issue DEMO-1`. */
   subject?: string;
+  /** Sent as multipart/form-data instead of `body` (fetch writes the boundary). */
+  multipart?: FormData;
+  /** Extra headers, e.g. `X-Atlassian-Token: no-check`; never `Authorization`. */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * Reads a 2xx body as bytes, stopping after `maxBytes` + 1 (see
+   * {@link readCapped}), and follows redirects safely (see {@link nextHop}).
+   */
+  download?: { maxBytes: number };
+}
+
+/** A downloaded body: at most `maxBytes`; `truncated` when Jira had more. */
+export interface JiraDownload {
+  bytes: Uint8Array;
+  truncated: boolean;
+  /** The final response's `Content-Type`, if any. */
+  contentType: string | null;
+}
+
+/** What one request brought back, for the public methods to shape. */
+interface Received {
+  text: string;
+  operation: string;
+  redact: Redactor;
+  download?: JiraDownload;
+}
+
+/** Redirects followed for one download (Jira Cloud uses one: to its media host). */
+const MAX_REDIRECTS = 3;
+
+/**
+ * Where a download's redirect may go, and with which headers: the same
+ * origin keeps the credential; another origin gets the request WITHOUT
+ * `Authorization` (Jira Cloud's media host authorises by the signed URL
+ * itself), and never over plain http from an https site. Undefined: refuse.
+ * @see RFC 9110 §15.4 (Redirection 3xx), §15.4.4 (303 See Other)
+ */
+function nextHop(
+  from: URL,
+  location: string | null,
+  headers: Record<string, string>,
+): { url: URL; headers: Record<string, string> } | undefined {
+  if (location === null || location === '') return undefined;
+  let to: URL;
+  try {
+    to = new URL(location, from);
+  } catch {
+    return undefined;
+  }
+  if (to.protocol !== 'https:' && to.protocol !== 'http:') return undefined;
+  if (from.protocol === 'https:' && to.protocol !== 'https:') return undefined;
+  if (to.username !== '' || to.password !== '') return undefined;
+  if (to.origin === from.origin) return { url: to, headers };
+  const { Authorization: _dropped, ...rest } = headers;
+  return { url: to, headers: rest };
+}
+
+/**
+ * Reads at most `maxBytes` + 1 bytes of `response`'s body, then cancels
+ * the stream: an oversized attachment costs the cap, never its size.
+ */
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  // undici types the body loosely; it is a byte stream.
+  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
+  if (reader === undefined) return { bytes: new Uint8Array(0), truncated: false };
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const room = maxBytes + 1 - total;
+    const kept = value.byteLength > room ? value.subarray(0, room) : value;
+    chunks.push(kept);
+    total += kept.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      break;
+    }
+  }
+  const all = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  const truncated = total > maxBytes;
+  return { bytes: truncated ? all.subarray(0, maxBytes) : all, truncated };
 }
 
 /** A 401 to a Bearer credential, carried to `#send` so the provider can be told. */
@@ -91,7 +189,14 @@ function authorizationHeader(credentials: JiraCredentials): {
 }
 
 type Outcome =
-  | { kind: 'response'; status: number; headers: Headers; text: string }
+  | {
+      kind: 'response';
+      status: number;
+      headers: Headers;
+      text: string;
+      /** Only for a 2xx answer to a download. */
+      received?: { bytes: Uint8Array; truncated: boolean };
+    }
   | { kind: 'timeout' }
   | { kind: 'network'; reason: string };
 
@@ -120,6 +225,7 @@ export class JiraTransport {
   readonly #clock: Clock;
   readonly #userAgent: string;
   readonly #timeoutSignal: (ms: number) => AbortSignal;
+  readonly #metrics: Pick<GatewayMetrics, 'jiraRequest'> | undefined;
 
   constructor(options: JiraTransportOptions) {
     this.#credentials = options.credentials;
@@ -133,6 +239,7 @@ export class JiraTransport {
     this.#clock = options.clock ?? SYSTEM_CLOCK;
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.#timeoutSignal = options.timeoutSignal ?? ((ms) => AbortSignal.timeout(ms));
+    this.#metrics = options.metrics;
   }
 
   /** Sends the request and parses the 2xx JSON body with `schema`. */
@@ -166,9 +273,19 @@ export class JiraTransport {
     await this.#send(request);
   }
 
-  async #send(
-    request: JiraRequest,
-  ): Promise<{ text: string; operation: string; redact: Redactor }> {
+  /**
+   * GETs a binary body (an attachment), at most `maxBytes` of it, following
+   * redirects only as {@link nextHop} allows.
+   * @see Jira Cloud REST v3 GET /rest/api/3/attachment/content/{id}
+   */
+  async download(request: JiraRequest, maxBytes: number): Promise<JiraDownload> {
+    const { download } = await this.#send({ ...request, download: { maxBytes } });
+    // #exchange sets `download` on every 2xx answer to a download request.
+    if (download === undefined) throw new Error('download answered without a body');
+    return download;
+  }
+
+  async #send(request: JiraRequest): Promise<Received> {
     const credentials = await this.#credentials.get();
     try {
       return await this.#sendWith(credentials, request);
@@ -193,10 +310,7 @@ export class JiraTransport {
     }
   }
 
-  async #sendWith(
-    credentials: JiraCredentials,
-    request: JiraRequest,
-  ): Promise<{ text: string; operation: string; redact: Redactor }> {
+  async #sendWith(credentials: JiraCredentials, request: JiraRequest): Promise<Received> {
     const url = buildUrl(credentials.baseUrl, request.path, request.query);
     const { authorization, secrets } = authorizationHeader(credentials);
     const redact = createRedactor(secrets);
@@ -205,16 +319,71 @@ export class JiraTransport {
       Authorization: authorization,
       'User-Agent': this.#userAgent,
     };
-    let body: string | undefined;
-    if (request.body !== undefined) {
+    let body: string | FormData | undefined;
+    if (request.multipart !== undefined) {
+      body = request.multipart;
+    } else if (request.body !== undefined) {
       body = JSON.stringify(request.body);
       headers['Content-Type'] = 'application/json';
     }
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      if (name.toLowerCase() !== 'authorization') headers[name] = value;
+    }
+    if (request.download !== undefined) headers['Accept'] = '*/*';
     const operation = `${request.method} ${request.path}`;
     const subject = request.subject ?? 'The requested Jira resource';
+    const started = performance.now();
+    let attempts = 0;
+    let rateLimited = 0;
+    let final: JiraOutcome = 'network_error';
+    try {
+      return await this.#exchange(url, request, headers, body, operation, subject, redact, {
+        attempted: () => (attempts += 1),
+        answered: (outcome) => {
+          final = outcome;
+          if (outcome === 429) rateLimited += 1;
+        },
+      });
+    } finally {
+      this.#metrics?.jiraRequest(
+        final,
+        Math.max(0, attempts - 1),
+        (performance.now() - started) / 1000,
+        rateLimited,
+      );
+    }
+  }
 
+  /** The attempts of one request, telling `seen` of each attempt and each answer. */
+  async #exchange(
+    url: URL,
+    request: JiraRequest,
+    headers: Record<string, string>,
+    body: string | FormData | undefined,
+    operation: string,
+    subject: string,
+    redact: Redactor,
+    seen: { attempted(): void; answered(outcome: JiraOutcome): void },
+  ): Promise<Received> {
+    let target = url;
+    let sendHeaders = headers;
+    let hops = 0;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#attempt(url, request.method, headers, body);
+      seen.attempted();
+      const outcome = await this.#attempt(
+        target,
+        request.method,
+        sendHeaders,
+        body,
+        request.download?.maxBytes,
+      );
+      seen.answered(
+        outcome.kind === 'response'
+          ? outcome.status
+          : outcome.kind === 'timeout'
+            ? 'timeout'
+            : 'network_error',
+      );
       const canRetry = attempt <= this.#maxRetries;
 
       if (outcome.kind === 'timeout') {
@@ -238,7 +407,43 @@ export class JiraTransport {
       }
 
       const { status } = outcome;
-      if (status >= 200 && status < 300) return { text: outcome.text, operation, redact };
+      // A refused credential answered as anonymous is reported, never read as data.
+      const masked = maskedCredentialError(
+        outcome.headers.get('x-seraph-loginreason'),
+        status,
+        operation,
+      );
+      if (masked !== undefined) {
+        if (status === 401) {
+          throw new RejectedCredentialError(masked, { status: 401, bodyText: outcome.text });
+        }
+        throw masked;
+      }
+      if (status >= 200 && status < 300) {
+        if (outcome.received === undefined) return { text: outcome.text, operation, redact };
+        return {
+          text: '',
+          operation,
+          redact,
+          download: { ...outcome.received, contentType: outcome.headers.get('content-type') },
+        };
+      }
+      if (status >= 300 && status < 400 && request.download !== undefined) {
+        // The Location is not quoted in messages: a media URL carries a token.
+        const hop = nextHop(target, outcome.headers.get('location'), sendHeaders);
+        if (hop === undefined || hops >= MAX_REDIRECTS) {
+          throw new JiraError(
+            JIRA_ERROR.invalidResponse,
+            `Jira answered ${operation} with a redirect (HTTP ${status}) the gateway does not follow (more than ${MAX_REDIRECTS}, or to a non-https or credential-bearing address).`,
+            { status },
+          );
+        }
+        hops += 1;
+        target = hop.url;
+        sendHeaders = hop.headers;
+        attempt -= 1; // a redirect is not a retry
+        continue;
+      }
       if (status >= 300 && status < 400) {
         throw new JiraError(
           JIRA_ERROR.invalidResponse,
@@ -288,13 +493,24 @@ export class JiraTransport {
     url: URL,
     method: HttpMethod,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: string | FormData | undefined,
+    maxBytes?: number,
   ): Promise<Outcome> {
     const signal = this.#timeoutSignal(this.#timeoutMs);
     try {
       const init: RequestInit = { method, headers, signal, redirect: 'manual' };
       if (body !== undefined) init.body = body;
       const response = await this.#fetch(url, init);
+      if (maxBytes !== undefined && response.status >= 200 && response.status < 300) {
+        const received = await readCapped(response, maxBytes);
+        return {
+          kind: 'response',
+          status: response.status,
+          headers: response.headers,
+          text: '',
+          received,
+        };
+      }
       // Read inside the try: the timeout must cover a body that trickles in.
       const text = await response.text();
       return { kind: 'response', status: response.status, headers: response.headers, text };

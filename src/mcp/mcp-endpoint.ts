@@ -38,6 +38,7 @@ import {
   createMcpServer,
   SUPPORTED_PROTOCOL_VERSIONS,
   type CallerJiraState,
+  type FormElicitationFor,
   type HandledToolCalls,
   type McpServerDeps,
 } from './server.js';
@@ -48,17 +49,25 @@ import {
   type VerifiedToken,
 } from './token-verifier.js';
 import { availableTools } from './tools/catalog.js';
-import { UrlElicitationSupport } from './url-elicitation.js';
+import { keyOf, UrlElicitationSupport } from './url-elicitation.js';
+import { PendingElicitations } from './form-elicitation.js';
+import { streamThenFinish } from './stream-then-finish.js';
+import { CONFIRM_FIELD } from './tools/confirm-destructive.js';
 
 /** Largest POST body `/mcp` reads; a tool call is a few kilobytes. */
 export const MAX_MCP_BODY_BYTES = 1024 * 1024;
 
 export interface McpEndpointDeps extends McpServerDeps {
   config: McpServerDeps['config'] & {
-    publicUrl: string;
+    /** Where clients reach `/mcp` (MCP_PUBLIC_URL, else the issuer). */
+    mcpPublicUrl: string;
     resource: string;
     allowedOrigins: string[];
+    /** CONFIRM_BY_ELICITATION; absent: false (destructive calls need `confirm: true`). */
+    confirmByElicitation?: boolean;
   };
+  /** How long a destructive call waits for the person's form answer (tests shorten it). */
+  elicitationTimeoutMs?: number;
   verifier: TokenVerifier;
   /**
    * Per-person modes: revokes the grant of a caller without a working Jira
@@ -101,16 +110,48 @@ const defaultLog = (line: object): void => {
  *    `elicitation.url` in its `initialize`, else the calling grant is revoked
  *    and the answer is 401 `invalid_token`: the client's refresh fails, it
  *    authorizes again, and /authorize links the account before consent.
- * 8. The SDK serves the request with a per-request server (JSON responses).
+ * 8. The SDK serves the request with a per-request server (JSON responses),
+ *    except a single `tools/call` of a tool with the `confirm` field from a
+ *    client that declared form elicitation (CONFIRM_BY_ELICITATION): that
+ *    one is answered as an SSE stream, on which the tool may send an
+ *    `elicitation/create`; the server closes when the stream ends. A POST
+ *    holding only the answers to such elicitations, from the same grant,
+ *    goes to the waiting calls and gets 202 (src/mcp/form-elicitation.ts).
  * @see MCP 2025-11-25 transports (Streamable HTTP); MCP 2025-11-25 authorization; MCP 2025-11-25 client/elicitation; RFC 6750 §3.1; RFC 9728 §5.1
  */
 export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => Promise<Response> {
   const { config, verifier, clock } = deps;
   const log = deps.log ?? defaultLog;
-  const originPolicy = createOriginPolicy(config);
-  const resourceMetadata = protectedResourceMetadataUrl(config.publicUrl);
+  // The MCP server's own origin, which may differ from the issuer's.
+  const originPolicy = createOriginPolicy({
+    publicUrl: config.mcpPublicUrl,
+    allowedOrigins: config.allowedOrigins,
+  });
+  const resourceMetadata = protectedResourceMetadataUrl(config.mcpPublicUrl);
   const callerJira = callerJiraOf(deps);
   const elicitation = new UrlElicitationSupport();
+  const pendingForms = new PendingElicitations(deps.elicitationTimeoutMs);
+
+  /**
+   * Whether this single call may ask the person through a form: a tool
+   * with the `confirm` field (confirm-destructive.ts), a client that
+   * declared form elicitation to this process, and the setting on.
+   */
+  function asksByForm(
+    token: VerifiedToken,
+    calls: PeekedToolCall[],
+    single: boolean,
+    version: string | null,
+  ): boolean {
+    const call = calls[0];
+    if (config.confirmByElicitation !== true || !single || call === undefined) return false;
+    const tool = availableTools(config).find((t) => t.name === call.name);
+    return (
+      tool !== undefined &&
+      tool.inputSchema.shape.confirm === CONFIRM_FIELD &&
+      elicitation.supportsForm(token, version, clock.now())
+    );
+  }
 
   const unauthorized = (invalidToken: boolean): Response =>
     jsonRpcErrorResponse(
@@ -142,6 +183,8 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => 
     state: CallerJiraState = {},
   ): Promise<void> {
     const tool = availableTools(config).find((t) => t.name === call.name);
+    // The caller chose `call.name`: only a catalog name may become a label.
+    deps.metrics?.toolCall(tool === undefined ? 'unknown' : tool.name, error);
     await deps.audit.record({
       type: AUDIT_EVENT.toolCalled,
       outcome: 'failure',
@@ -314,6 +357,8 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => 
         id: badInitialize.id,
       });
     }
+    // The person's answer to a form a waiting call of this grant sent.
+    if (pendingForms.deliver(keyOf(token), parsed)) return new Response(null, { status: 202 });
     elicitation.observe(token, parsed, clock.now());
     const calls = peekToolCalls(parsed);
     const single = !Array.isArray(parsed);
@@ -330,21 +375,63 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => 
     }
 
     const handled: HandledToolCalls = new Set();
-    const server = createMcpServer(token, deps, handled, state);
+    // A call that may ask the person answers on an SSE stream, so the
+    // elicitation can travel before the result (step 8).
+    const byForm = asksByForm(token, calls, single, version);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
-      enableJsonResponse: true,
+      enableJsonResponse: !byForm,
     });
-    try {
-      await server.connect(transport);
-      const response = await transport.handleRequest(request, { parsedBody: parsed });
-      // Calls the SDK refused before a handler ran (unknown tool, invalid
-      // arguments) still belong in the audit trail.
+    const streamGone = new AbortController();
+    const formFor: FormElicitationFor | undefined =
+      byForm && version !== null
+        ? (callId) => (form) =>
+            pendingForms.ask(
+              keyOf(token),
+              form,
+              version,
+              (message) => transport.send(message, { relatedRequestId: callId }),
+              streamGone.signal,
+            )
+        : undefined;
+    const server = createMcpServer(token, deps, handled, state, formFor);
+    // Calls the SDK refused before a handler ran (unknown tool, invalid
+    // arguments) still belong in the audit trail.
+    const auditUnhandled = async (): Promise<void> => {
       for (const call of calls) {
         if (handled.has(call.id)) continue;
         const known = availableTools(config).some((t) => t.name === call.name);
         await audit(token, call, known ? 'invalid_arguments' : 'unknown_tool', state);
       }
+    };
+    let streaming = false;
+    try {
+      await server.connect(transport);
+      const response = await transport.handleRequest(request, { parsedBody: parsed });
+      if (byForm && response.headers.get('content-type') === 'text/event-stream') {
+        streaming = true;
+        return streamThenFinish(response, async () => {
+          streamGone.abort();
+          try {
+            await auditUnhandled();
+            // The status is sent already; the tool result told the model, and
+            // this revokes the grant (or not) as the JSON path would.
+            if (state.linkRequired !== undefined) {
+              const answer = await linkRequired(token, calls, single, version, state.linkRequired);
+              await answer.body?.cancel();
+            }
+          } catch (error) {
+            log({
+              level: 'error',
+              msg: 'finishing a streamed tool call failed',
+              error: error instanceof Error ? error.name : 'unknown',
+            });
+          } finally {
+            await server.close();
+          }
+        });
+      }
+      await auditUnhandled();
       if (state.linkRequired !== undefined) {
         // The SDK's answer (an error result) is dropped: the client must re-link, not retry.
         await response.body?.cancel();
@@ -352,7 +439,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (request: Request) => 
       }
       return response;
     } finally {
-      await server.close();
+      if (!streaming) await server.close();
     }
   }
 

@@ -24,6 +24,7 @@ import { createProjectAllowList } from './tools/project-allow-list.js';
 import { ToolUsageError, type JiraTool, type ToolContext } from './tools/tool-definition.js';
 import type { VerifiedToken } from './token-verifier.js';
 import { GATEWAY_VERSION } from '../version.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 
 /** Protocol revisions `/mcp` speaks, newest first (the SDK counter-offers the first). */
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
@@ -34,7 +35,8 @@ export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
 
 export const SERVER_INFO = { name: 'jira-mcp-gateway', version: GATEWAY_VERSION } as const;
 
-export type ToolSettings = Pick<Config, 'jiraProjects' | 'readOnly' | 'enabledTools'>;
+export type ToolSettings = Pick<Config, 'jiraProjects' | 'readOnly' | 'enabledTools' | 'toolsets'> &
+  Partial<Pick<Config, 'attachmentMaxBytes'>>;
 
 export interface McpServerDeps {
   config: ToolSettings;
@@ -46,7 +48,15 @@ export interface McpServerDeps {
   clock: Clock;
   /** Receives unexpected faults (never arguments or tokens); defaults to stderr. */
   log?: (line: object) => void;
+  /** Counts tool calls by tool and outcome; absent: nothing is counted. */
+  metrics?: Pick<GatewayMetrics, 'toolCall'>;
 }
+
+/**
+ * The form elicitation a tool call may use, given its JSON-RPC id (the
+ * elicitation travels on that request's stream); undefined: none.
+ */
+export type FormElicitationFor = (callId: string | number) => ToolContext['elicitForm'] | undefined;
 
 /** JSON-RPC ids of `tools/call` requests whose handler ran (and so audited itself). */
 export type HandledToolCalls = Set<string | number>;
@@ -137,6 +147,7 @@ export function createMcpServer(
   deps: McpServerDeps,
   handled: HandledToolCalls,
   state: CallerJiraState = {},
+  formElicitation?: FormElicitationFor,
 ): McpServer {
   const log = deps.log ?? defaultLog;
   const projects = createProjectAllowList(deps.config.jiraProjects);
@@ -151,6 +162,9 @@ export function createMcpServer(
       scopes: [...token.scopes],
     },
     readOnly: deps.config.readOnly,
+    ...(deps.config.attachmentMaxBytes === undefined
+      ? {}
+      : { attachmentMaxBytes: deps.config.attachmentMaxBytes }),
   };
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: { listChanged: false } },
@@ -179,10 +193,23 @@ export function createMcpServer(
         try {
           // Per call, never per server: a person's client holds their own upstream token.
           const jira = await callerJira.clientFor(token.userId);
-          const success = await tool.execute(args, { ...context, jira });
+          const elicitForm = formElicitation?.(ctx.mcpReq.id);
+          const success = await tool.execute(args, {
+            ...context,
+            jira,
+            ...(elicitForm === undefined ? {} : { elicitForm }),
+          });
           issueKey = success.issueKey ?? issueKey;
           result = {
-            content: [{ type: 'text', text: success.markdown }],
+            content: [
+              { type: 'text', text: success.markdown },
+              // Images (an attachment) travel as MCP image content, base64 with their type.
+              ...(success.images ?? []).map((image) => ({
+                type: 'image' as const,
+                data: image.data,
+                mimeType: image.mimeType,
+              })),
+            ],
             structuredContent: success.structured,
           };
         } catch (error) {
@@ -199,6 +226,8 @@ export function createMcpServer(
             });
           }
         }
+        const durationMs = deps.clock.now() - started;
+        deps.metrics?.toolCall(tool.name, failure ?? 'success', durationMs / 1000);
         try {
           await deps.audit.record({
             type: AUDIT_EVENT.toolCalled,
@@ -207,7 +236,7 @@ export function createMcpServer(
             detail: {
               tool: tool.name,
               issueKey: issueKey ?? null,
-              durationMs: deps.clock.now() - started,
+              durationMs,
               error: failure ?? null,
               ...jiraAccountDetail(callerJira.mode, state.actor),
             },

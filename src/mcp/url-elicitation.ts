@@ -39,8 +39,28 @@ export function initializeDeclaresUrlElicitation(body: unknown): boolean | undef
   return isObject(elicitation) && isObject(elicitation.url);
 }
 
+/** Protocol revisions with form-mode elicitation (2025-06-18 introduced it, without modes). */
+export const FORM_ELICITATION_PROTOCOL_VERSIONS: readonly string[] = ['2025-11-25', '2025-06-18'];
+
+/**
+ * What a single `initialize` request says about form-mode elicitation: true
+ * when it asks for a revision that has it and declares `elicitation.form`,
+ * or an empty `elicitation: {}` (which means form, for compatibility);
+ * false for any other initialize, undefined when `body` is not one.
+ * @see MCP 2025-11-25 client/elicitation (Capabilities)
+ */
+export function initializeDeclaresFormElicitation(body: unknown): boolean | undefined {
+  if (!isObject(body) || body.method !== 'initialize' || !isObject(body.params)) return undefined;
+  const { protocolVersion, capabilities } = body.params;
+  if (typeof protocolVersion !== 'string') return false;
+  if (!FORM_ELICITATION_PROTOCOL_VERSIONS.includes(protocolVersion)) return false;
+  if (!isObject(capabilities) || !isObject(capabilities.elicitation)) return false;
+  const { form, url } = capabilities.elicitation;
+  return isObject(form) || (form === undefined && url === undefined);
+}
+
 /** The cache key of a token's client installation: its grant, else user and client. */
-function keyOf(token: VerifiedToken): string {
+export function keyOf(token: VerifiedToken): string {
   return token.grantId === undefined
     ? `uc:${token.userId}\u0000${token.clientId}`
     : `g:${token.grantId}`;
@@ -52,9 +72,14 @@ function keyOf(token: VerifiedToken): string {
  */
 export class UrlElicitationSupport {
   readonly #cache = new TtlLruCache<true>(MAX_ENTRIES);
+  /** Grants whose client declared form-mode elicitation (see confirm-destructive.ts). */
+  readonly #forms = new TtlLruCache<true>(MAX_ENTRIES);
 
   /** Records what an `initialize` of `token`'s client declared (other bodies are ignored). */
   observe(token: VerifiedToken, body: unknown, now: number): void {
+    const form = initializeDeclaresFormElicitation(body);
+    if (form === true) this.#forms.set(keyOf(token), true, now + TTL_MS);
+    else if (form === false) this.#forms.delete(keyOf(token));
     const declares = initializeDeclaresUrlElicitation(body);
     if (declares === undefined) return;
     // A client that re-initializes without the capability loses it at once.
@@ -70,5 +95,16 @@ export class UrlElicitationSupport {
   supports(token: VerifiedToken, protocolVersion: string | null, now: number): boolean {
     if (protocolVersion !== URL_ELICITATION_PROTOCOL_VERSION) return false;
     return this.#cache.get(keyOf(token), now) === true;
+  }
+
+  /**
+   * True only when this process saw the client declare form-mode
+   * elicitation and the request speaks a revision that has it.
+   */
+  supportsForm(token: VerifiedToken, protocolVersion: string | null, now: number): boolean {
+    if (protocolVersion === null || !FORM_ELICITATION_PROTOCOL_VERSIONS.includes(protocolVersion)) {
+      return false;
+    }
+    return this.#forms.get(keyOf(token), now) === true;
   }
 }

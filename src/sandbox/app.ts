@@ -1,5 +1,6 @@
 /**
- * The sandbox's HTTP app: a Jira Cloud REST v3 subset under /rest/api/3.
+ * The sandbox's HTTP app: a Jira Cloud REST v3 subset under /rest/api/3
+ * and Jira Software's agile API under /rest/agile/1.0.
  * Order of the pipeline, outermost first: request log, faults, base URL,
  * Basic auth (every /rest request), routes. With `atlassian`, the same
  * Jira routes also answer under `/ex/jira/{cloudId}/rest/api/3` to Bearer
@@ -12,11 +13,18 @@ import type { SandboxDeps, SandboxEnv } from './context.js';
 import { faultMiddleware, type FaultInjector, type Sleep } from './faults.js';
 import { jiraError } from './jira-errors.js';
 import { requestLogMiddleware, type RecordedRequest } from './request-log.js';
+import { agileBoardRoutes } from './routes/agile-boards.js';
+import { agileSprintRoutes } from './routes/agile-sprints.js';
+import { attachmentRoutes, mediaRoutes } from './routes/attachments.js';
+import { collaborationRoutes } from './routes/collaboration.js';
 import { commentRoutes } from './routes/comments.js';
 import { createMetaRoutes } from './routes/createmeta.js';
+import { fieldRoutes } from './routes/fields.js';
+import { historyRoutes } from './routes/history.js';
 import { issueRoutes } from './routes/issues.js';
 import { linkRoutes } from './routes/links.js';
 import { myPermissionsRoutes } from './routes/my-permissions.js';
+import { projectStructureRoutes } from './routes/project-structure.js';
 import { projectRoutes } from './routes/projects.js';
 import { searchRoutes } from './routes/search.js';
 import { transitionRoutes } from './routes/transitions.js';
@@ -35,6 +43,8 @@ export interface SandboxAppOptions {
   atlassian?: AtlassianEmulator;
   /** Origin for `self` links; the request's own origin when absent. */
   baseUrl?: string;
+  /** Origin of the media host attachment downloads redirect to (303); the site's own when absent. */
+  mediaBaseUrl?: string;
 }
 
 /**
@@ -62,14 +72,35 @@ export function createSandboxApp(options: SandboxAppOptions): Hono<SandboxEnv> {
   api.route('/', projectRoutes(deps));
   api.route('/', searchRoutes(deps));
   api.route('/', createMetaRoutes());
+  api.route('/', fieldRoutes(deps));
   api.route('/', commentRoutes(deps));
   api.route('/', transitionRoutes(deps));
   api.route('/', worklogRoutes(deps));
   api.route('/', issueRoutes(deps));
   api.route('/', linkRoutes(deps));
+  // Attachments with their bytes, issue history (AT).
+  api.route(
+    '/',
+    attachmentRoutes(
+      deps,
+      options.mediaBaseUrl === undefined ? {} : { mediaBaseUrl: options.mediaBaseUrl },
+    ),
+  );
+  api.route('/', historyRoutes(deps));
+  // Versions, components, watchers, remote links, single issue links (SP).
+  api.route('/', projectStructureRoutes(deps));
+  api.route('/', collaborationRoutes(deps));
   app.route('/rest/api/3', api);
+  // The media host of attachment downloads: outside /rest, no Jira credential.
+  app.route('/', mediaRoutes(deps));
+  // Jira Software's agile API (AG): boards, sprints, backlog.
+  const agile = new Hono<SandboxEnv>();
+  agile.route('/', agileBoardRoutes(deps));
+  agile.route('/', agileSprintRoutes(deps));
+  app.route('/rest/agile/1.0', agile);
   if (options.atlassian !== undefined) {
     app.route('/ex/jira/:cloudId/rest/api/3', api);
+    app.route('/ex/jira/:cloudId/rest/agile/1.0', agile);
     app.route('/', options.atlassian.routes());
   }
 

@@ -24,10 +24,15 @@ const DUMMY_HASH = hashSecret('sandbox-no-such-user');
  */
 export function basicAuthMiddleware(users: readonly SandboxUser[]): MiddlewareHandler<SandboxEnv> {
   return async (c, next) => {
-    const user = authenticate(c.req.header('authorization'), users);
+    const header = c.req.header('authorization');
+    const user = authenticate(header, users);
     if (user === undefined) {
       // RFC 9110 §11.6.1: a 401 names the scheme the client should use.
       c.header('WWW-Authenticate', 'Basic realm="Jira Sandbox", charset="UTF-8"');
+      // Like Jira Cloud: a Basic credential it could not accept is named in this header.
+      if (header !== undefined && /^Basic\s/i.test(header)) {
+        c.header('X-Seraph-LoginReason', 'AUTHENTICATED_FAILED');
+      }
       return jiraError(c, 401, [UNAUTHENTICATED]);
     }
     c.set('user', user);

@@ -25,6 +25,8 @@ import { FaultInjector, REAL_SLEEP, type Sleep } from './faults.js';
 import type { RecordedRequest } from './request-log.js';
 import { SandboxDirectory, type NewSandboxUser, type SandboxUser } from './directory.js';
 import { seedIfEmpty } from './seed.js';
+import { seedHistoryIfEmpty } from './seed-history.js';
+import { seedStructureIfEmpty } from './seed-structure.js';
 import { SandboxStore } from './store.js';
 
 export type { FaultSpec, Sleep } from './faults.js';
@@ -59,6 +61,11 @@ export interface SandboxOptions {
   clock?: Clock;
   /** Origin used in `self` links; defaults to each request's origin. */
   baseUrl?: string;
+  /**
+   * Origin attachment downloads redirect to (303, like Jira Cloud's media
+   * host); default: the sandbox's own origin. Tests point it at a second listener.
+   */
+  mediaBaseUrl?: string;
   /** The newest requests `requests` keeps; default 10,000 (older ones are dropped). */
   requestLogLimit?: number;
   /** How fault delays wait; tests inject a controllable one. Defaults to a real timer. */
@@ -96,6 +103,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const clock = options.clock ?? SYSTEM_CLOCK;
   const store = new SandboxStore(options.dbPath);
   seedIfEmpty(store, clock);
+  seedStructureIfEmpty(store, clock);
+  seedHistoryIfEmpty(store, clock);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
   const directory = new SandboxDirectory();
@@ -112,6 +121,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     sleep: options.sleep ?? REAL_SLEEP,
     atlassian,
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    ...(options.mediaBaseUrl === undefined ? {} : { mediaBaseUrl: options.mediaBaseUrl }),
     ...(options.requestLogLimit === undefined ? {} : { requestLogLimit: options.requestLogLimit }),
   });
   return {

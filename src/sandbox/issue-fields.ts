@@ -6,13 +6,15 @@
  * "Navigable" is every field except `comment` and `worklog`: the heavy
  * ones Jira leaves out of search results unless asked for by name.
  */
+import { CUSTOM_FIELDS } from './custom-fields.js';
+import { SPRINT_FIELD_ID, SPRINT_FIELD_SCHEMA } from './represent-agile.js';
 
 export interface FieldDef {
   id: string;
   name: string;
   navigable: boolean;
   /** @see Jira Cloud REST v3 `JsonTypeBean` */
-  schema: { type: string; items?: string; system: string };
+  schema: { type: string; items?: string; system?: string; custom?: string; customId?: number };
 }
 
 function field(id: string, name: string, type: string, items?: string): FieldDef {
@@ -46,6 +48,17 @@ export const FIELDS: readonly FieldDef[] = [
   field('timeoriginalestimate', 'Original Estimate', 'number'),
   field('timeestimate', 'Remaining Estimate', 'number'),
   field('timespent', 'Time Spent', 'number'),
+  // Attached files (AT): see history-store.ts.
+  field('attachment', 'Attachment', 'array', 'attachment'),
+  // Project structure and watchers (SP): see structure-store.ts, collaboration-store.ts.
+  field('fixVersions', 'Fix versions', 'array', 'version'),
+  field('versions', 'Affects versions', 'array', 'version'),
+  field('components', 'Components', 'array', 'component'),
+  field('watches', 'Watchers', 'watches'),
+  // Custom fields (CF): see custom-fields.ts.
+  ...CUSTOM_FIELDS.map((f) => ({ id: f.id, name: f.name, navigable: true, schema: f.schema })),
+  // Jira Software's Sprint field (AG): see represent-agile.ts.
+  { id: SPRINT_FIELD_ID, name: 'Sprint', navigable: true, schema: SPRINT_FIELD_SCHEMA },
 ];
 
 const FIELD_IDS = new Set(FIELDS.map((f) => f.id));

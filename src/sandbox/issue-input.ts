@@ -14,6 +14,7 @@ import {
   type IssueTypeDef,
 } from './catalog.js';
 import { COMMENT_LEVEL, resolveVisibility } from './comment-visibility.js';
+import { findCustomField, parseCustomFieldValue, screenCustomFields } from './custom-fields.js';
 import type { SandboxDirectory, SandboxUser } from './directory.js';
 import { INVALID_PAYLOAD } from './jira-errors.js';
 import { parseDuration } from './jira-time.js';
@@ -72,6 +73,8 @@ const SETTABLE = new Set([
 
 interface Draft {
   patch: IssuePatch;
+  /** Custom field values to store (custom-fields.ts), null clears. */
+  custom: Record<string, unknown>;
   errors: FieldErrors;
   comments: PlannedComment[];
   /** A malformed `visibility`: the whole body is refused, as Jira does. */
@@ -172,8 +175,19 @@ function setField(
       if (rest !== undefined) patch.remainingEstimateSeconds = rest;
       return;
     }
-    default:
-      errors[field] = cannotSet(field);
+    default: {
+      // Custom fields (CF): only those on this issue type's screen in this project.
+      const onScreen = screenCustomFields(draft.projectKey, type).find((s) => s.field.id === field);
+      if (onScreen === undefined) {
+        errors[field] = cannotSet(field);
+        return;
+      }
+      const parsed = parseCustomFieldValue(onScreen.field, value, ctx.directory);
+      if ('error' in parsed) errors[field] = parsed.error;
+      else if (parsed.stored === null && onScreen.required)
+        errors[field] = `${onScreen.field.name} is required.`;
+      else draft.custom[field] = parsed.stored;
+    }
   }
 }
 
@@ -242,7 +256,7 @@ function applyUpdate(
         else draft.patch.labels = labels.filter((label) => label !== value);
       } else if (field === 'comment' && verb === 'add' && allowComment) {
         addComment(draft, value, ctx);
-      } else if (verb === 'set' && SETTABLE.has(field)) {
+      } else if (verb === 'set' && (SETTABLE.has(field) || findCustomField(field) !== undefined)) {
         setField(draft, field, value, ctx, type);
       } else if (SETTABLE.has(field) || field === 'comment') {
         draft.errors[field] = `Operation '${verb}' is not supported for field '${field}'.`;
@@ -273,6 +287,7 @@ export interface CreatePlan {
   projectKey: string;
   issueTypeId: string;
   patch: IssuePatch;
+  custom: Record<string, unknown>;
 }
 
 /**
@@ -304,13 +319,23 @@ export function planCreate(
     errors['parent'] = 'Issue type is a sub-task but parent issue key or id not specified.';
   }
   if (project === undefined || type === undefined) return { errors };
-  const draft: Draft = { patch: {}, errors, comments: [], projectKey: project.key };
+  const draft: Draft = { patch: {}, custom: {}, errors, comments: [], projectKey: project.key };
   for (const [field, value] of Object.entries(fields)) {
     if (field !== 'project' && field !== 'issuetype') setField(draft, field, value, ctx, type);
   }
   applyUpdate(draft, body, [], ctx, type, false);
+  for (const { field, required } of screenCustomFields(project.key, type)) {
+    if (required && errors[field.id] === undefined && (draft.custom[field.id] ?? null) === null) {
+      errors[field.id] = `${field.name} is required.`;
+    }
+  }
   if (Object.keys(errors).length > 0) return { errors };
-  return { projectKey: project.key, issueTypeId: type.id, patch: draft.patch };
+  return {
+    projectKey: project.key,
+    issueTypeId: type.id,
+    patch: draft.patch,
+    custom: draft.custom,
+  };
 }
 
 /**
@@ -323,16 +348,22 @@ export function planEdit(
   body: IssueUpdateBody,
   ctx: InputContext,
 ):
-  | { patch: IssuePatch; comments: PlannedComment[] }
+  | { patch: IssuePatch; custom: Record<string, unknown>; comments: PlannedComment[] }
   | { errors: FieldErrors }
   | { errorMessages: string[] } {
   const type = issueTypeById(issue.issueTypeId);
-  const draft: Draft = { patch: {}, errors: {}, comments: [], projectKey: issue.projectKey };
+  const draft: Draft = {
+    patch: {},
+    custom: {},
+    errors: {},
+    comments: [],
+    projectKey: issue.projectKey,
+  };
   for (const [field, value] of Object.entries(body.fields ?? {})) {
     setField(draft, field, value, ctx, type);
   }
   applyUpdate(draft, body, issue.labels, ctx, type, true);
   if (draft.invalidPayload === true) return { errorMessages: [INVALID_PAYLOAD] };
   if (Object.keys(draft.errors).length > 0) return { errors: draft.errors };
-  return { patch: draft.patch, comments: draft.comments };
+  return { patch: draft.patch, custom: draft.custom, comments: draft.comments };
 }

@@ -62,7 +62,8 @@ export function commentJson(ctx: UserContext, comment: CommentRecord): Json {
     created: formatJiraDateTime(comment.created),
     updated: formatJiraDateTime(comment.updated),
     ...(comment.visibility === null ? {} : { visibility: visibilityJson(ctx, comment.visibility) }),
-    jsdPublic: true,
+    // Jira says true for every comment made outside Service Management's internal notes.
+    jsdPublic: comment.jsdPublic !== false,
   };
 }
 

@@ -2,6 +2,7 @@
  * Issues as REST v3 returns them (`IssueBean`), and the pieces embedded in
  * them: comments, worklogs, links, sub-tasks, transitions.
  */
+import { attachmentJson, changelogJson } from './represent-history.js';
 import { adfToHtml } from './adf-html.js';
 import {
   findLinkType,
@@ -12,7 +13,15 @@ import {
   TRANSITIONS,
   type TransitionDef,
 } from './catalog.js';
+import {
+  customFieldJson,
+  findCustomField,
+  RESOLUTION_KEY,
+  resolutionByIdJson,
+} from './custom-fields.js';
 import { fieldNames, fieldSchemas } from './issue-fields.js';
+import { issueComponentJson, issueVersionJson, watchesFieldJson } from './represent-structure.js';
+import { SPRINT_FIELD_ID, sprintFieldJson } from './represent-agile.js';
 import { formatDuration, formatJiraDateTime } from './jira-time.js';
 import {
   issueTypeJson,
@@ -82,6 +91,7 @@ export function issueBeanJson(ctx: RenderContext, issue: IssueRecord, view: Issu
     json['transitions'] = availableTransitions(issue).map((t) => transitionJson(ctx.base, t));
   }
   json['fields'] = Object.fromEntries(view.fields.map((id) => [id, fieldValue(ctx, issue, id)]));
+  if (view.expand.has('changelog')) json['changelog'] = changelogField(ctx, issue);
   return json;
 }
 
@@ -145,8 +155,11 @@ function fieldValue(ctx: RenderContext, issue: IssueRecord, id: string): unknown
         worklogs: worklogs.slice(0, 20).map((w) => worklogJson(ctx, w)),
       };
     }
-    case 'resolution':
-      return issue.resolutionDate === null ? null : resolutionJson(base);
+    case 'resolution': {
+      if (issue.resolutionDate === null) return null;
+      const chosen = store.customFieldValues(issue.id)[RESOLUTION_KEY];
+      return typeof chosen === 'string' ? resolutionByIdJson(base, chosen) : resolutionJson(base);
+    }
     case 'resolutiondate':
       return issue.resolutionDate === null ? null : formatJiraDateTime(issue.resolutionDate);
     case 'statuscategorychangedate':
@@ -161,9 +174,38 @@ function fieldValue(ctx: RenderContext, issue: IssueRecord, id: string): unknown
       const spent = timeSpent(store, issue);
       return spent === 0 ? null : spent;
     }
-    default:
-      return null;
+    case 'attachment':
+      return store.history.listAttachments(issue.id).map((a) => attachmentJson(ctx, a));
+    case 'fixVersions':
+    case 'versions':
+      return store.structure.issueVersions(issue.id, id).map((v) => issueVersionJson(base, v));
+    case 'components':
+      return store.structure.issueComponents(issue.id).map((c) => issueComponentJson(base, c));
+    case 'watches':
+      return watchesFieldJson(base, issue, store.collaboration.listWatchers(issue.id), ctx.viewer);
+    case SPRINT_FIELD_ID:
+      return sprintFieldJson(store.agile.sprintsOfIssue(issue.id));
+    default: {
+      const custom = findCustomField(id);
+      return custom === undefined
+        ? null
+        : customFieldJson(ctx, custom, store.customFieldValues(issue.id)[id]);
+    }
   }
+}
+
+/**
+ * `expand=changelog`: the whole history in one page, as GET issue embeds it.
+ * @see Jira Cloud REST v3 `PageOfChangelogs`
+ */
+function changelogField(ctx: RenderContext, issue: IssueRecord): Json {
+  const entries = ctx.store.history.listChanges(issue.id);
+  return {
+    startAt: 0,
+    maxResults: entries.length,
+    total: entries.length,
+    histories: entries.map((entry) => changelogJson(ctx, entry)),
+  };
 }
 
 // Totals count only what the viewer may see, as Jira's do.

@@ -41,10 +41,14 @@ export interface DemoIssue {
   worklogs?: DemoWorklog[];
 }
 
-/** A comment only members of a project role or group may see; seeded after everything else. */
+/**
+ * A comment only members of a project role or group may see, or an internal
+ * note (`jsdPublic: false`); seeded after everything else.
+ */
 export interface DemoRestrictedComment extends DemoComment {
   issue: string;
-  visibility: CommentVisibility;
+  visibility: CommentVisibility | null;
+  jsdPublic?: false;
 }
 
 export interface DemoLink {
@@ -416,7 +420,8 @@ export const DEMO_LINKS: readonly DemoLink[] = [
 /**
  * DEMO-28's audit note is restricted to the Administrators role: Alice
  * (Administrators in every project) sees it, Bob (Developers and Users in
- * DEMO) does not.
+ * DEMO) does not. OPS-2 has an internal note (`jsdPublic: false`) everyone
+ * who can browse OPS sees.
  */
 export const DEMO_RESTRICTED_COMMENTS: readonly DemoRestrictedComment[] = [
   {
@@ -427,5 +432,17 @@ export const DEMO_RESTRICTED_COMMENTS: readonly DemoRestrictedComment[] = [
       'Audit note: the payment SDK pins a library with a critical CVE; keep this out of release notes until the vendor ships a fix.',
     ),
     visibility: { type: 'role', value: 'Administrators' },
+  },
+  // The sandbox has no Service Management project; this note stands for one a
+  // JSM agent leaves (internal: jsdPublic false), which the platform API cannot create.
+  {
+    issue: 'OPS-2',
+    authorId: ALICE,
+    hoursAgo: 28,
+    body: text.commentText(
+      'Internal note: the backup vendor owes us an SLA credit; do not give customers a fix date yet.',
+    ),
+    visibility: null,
+    jsdPublic: false,
   },
 ];

@@ -11,6 +11,8 @@ import {
   DEMO_RESTRICTED_COMMENTS,
   type DemoIssue,
 } from './seed-issues.js';
+import { seedAgile } from './seed-agile.js';
+import { DEMO_CUSTOM_VALUES } from './seed-custom-fields.js';
 import type { SandboxStore } from './store.js';
 
 export { SANDBOX_USERS, type SandboxUser };
@@ -47,6 +49,11 @@ export function seedIfEmpty(store: SandboxStore, clock: Clock): void {
         destinationIssueId: destination,
       });
     }
+    for (const [ref, values] of Object.entries(DEMO_CUSTOM_VALUES)) {
+      const issueId = idsByRef.get(ref);
+      if (issueId === undefined) throw new Error(`custom field values name ${ref}`);
+      store.setCustomFieldValues(issueId, values);
+    }
     // Last, so the unrestricted comments keep the ids they always had.
     for (const restricted of DEMO_RESTRICTED_COMMENTS) {
       const issueId = idsByRef.get(restricted.issue);
@@ -57,10 +64,13 @@ export function seedIfEmpty(store: SandboxStore, clock: Clock): void {
         authorId: restricted.authorId,
         body: restricted.body,
         visibility: restricted.visibility,
+        ...(restricted.jsdPublic === false ? { jsdPublic: false } : {}),
         created: at,
         updated: at,
       });
     }
+    // Boards and sprints (AG) need the issues in place.
+    seedAgile(store, now);
     store.markSeeded(now);
   });
 }

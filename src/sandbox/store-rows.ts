@@ -39,6 +39,7 @@ const CommentRowSchema = z.object({
   updated: z.number(),
   visibility_type: z.enum(['role', 'group']).nullable(),
   visibility_value: z.string().nullable(),
+  jsd_public: z.number().nullable(),
 });
 
 const WorklogRowSchema = z.object({
@@ -101,6 +102,7 @@ export function toComment(raw: unknown): CommentRecord {
       row.visibility_type === null || row.visibility_value === null
         ? null
         : { type: row.visibility_type, value: row.visibility_value },
+    ...(row.jsd_public === 0 ? { jsdPublic: false } : {}),
     created: row.created,
     updated: row.updated,
   };

@@ -11,13 +11,21 @@
  *   or group's name) restrict it; both null means unrestricted.
  * - `issue_links`: `source_issue_id` is the "from" issue: for "Blocks",
  *   source blocks destination.
+ * - `custom_field_values`: one row per set custom field of an issue
+ *   (`value` is JSON: option id, number, accountId or text; see custom-fields.ts),
+ *   plus `field_id = 'resolution'` for a resolution other than the default.
  * - `meta`: `seeded` once demo data exists, so reopening a file keeps edits.
  */
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { AdfDoc } from './adf.js';
+import type { ChangeItem } from './changelog.js';
+import { HistoryStore } from './history-store.js';
+import { AgileStore } from './agile-store.js';
+import { CollaborationStore } from './collaboration-store.js';
 import type { CommentVisibility } from './permissions.js';
 import { toComment, toIssue, toLink, toWorklog } from './store-rows.js';
+import { StructureStore } from './structure-store.js';
 
 export interface IssueRecord {
   id: number;
@@ -52,6 +60,8 @@ export interface CommentRecord {
   body: AdfDoc;
   /** Restricted to a project role or group; null when every viewer of the issue sees it. */
   visibility: CommentVisibility | null;
+  /** False for a Jira Service Management internal note (column `jsd_public` = 0); absent: public. */
+  jsdPublic?: boolean;
   created: number;
   updated: number;
 }
@@ -126,6 +136,12 @@ CREATE TABLE IF NOT EXISTS issue_links (
   destination_issue_id INTEGER NOT NULL REFERENCES issues(id),
   UNIQUE (type_id, source_issue_id, destination_issue_id)
 );
+CREATE TABLE IF NOT EXISTS custom_field_values (
+  issue_id INTEGER NOT NULL REFERENCES issues(id),
+  field_id TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (issue_id, field_id)
+);
 `;
 
 // Jira's first ids; starting there keeps ids looking like production ones.
@@ -154,6 +170,14 @@ const ISSUE_COLUMNS: Record<keyof IssuePatch, string> = {
 /** Synchronous SQLite persistence for the sandbox's mutable data. */
 export class SandboxStore {
   readonly #db: Database.Database;
+  /** Issue history and attachments (history-store.ts, AT), on this same database. */
+  readonly history: HistoryStore;
+  /** Boards, sprints and sprint membership (agile-store.ts), on this same database. */
+  readonly agile: AgileStore;
+  /** Versions, components and their use on issues (structure-store.ts, SP), on this same database. */
+  readonly structure: StructureStore;
+  /** Watchers, remote links, single issue links (collaboration-store.ts, SP), on this same database. */
+  readonly collaboration: CollaborationStore;
 
   /** Opens (creating if needed) the database at `dbPath`, or ':memory:'. */
   constructor(dbPath: string) {
@@ -161,6 +185,10 @@ export class SandboxStore {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.exec(SCHEMA);
+    this.history = new HistoryStore(this.#db);
+    this.agile = new AgileStore(this.#db);
+    this.structure = new StructureStore(this.#db);
+    this.collaboration = new CollaborationStore(this.#db);
     this.#addVisibilityColumns();
   }
 
@@ -174,6 +202,10 @@ export class SandboxStore {
       if (!columns.includes(column)) {
         this.#db.exec(`ALTER TABLE comments ADD COLUMN ${column} TEXT`);
       }
+    }
+    // jsd_public: 0 for an internal note, NULL for every other comment.
+    if (!columns.includes('jsd_public')) {
+      this.#db.exec('ALTER TABLE comments ADD COLUMN jsd_public INTEGER');
     }
   }
 
@@ -261,6 +293,10 @@ export class SandboxStore {
         issue.statusCategoryChanged,
         issue.resolutionDate,
       );
+    // Jira's default auto-watch: the reporter and the assignee watch a new issue.
+    for (const watcher of [issue.reporterId, issue.assigneeId]) {
+      if (watcher !== null) this.collaboration.addWatcher(id, watcher);
+    }
     return { ...issue, id, number };
   }
 
@@ -302,8 +338,8 @@ export class SandboxStore {
     const id = this.#nextId('comments', FIRST_CHILD_ID);
     this.#db
       .prepare(
-        `INSERT INTO comments (id, issue_id, author_id, body, created, updated, visibility_type, visibility_value)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO comments (id, issue_id, author_id, body, created, updated, visibility_type, visibility_value, jsd_public)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -314,6 +350,7 @@ export class SandboxStore {
         comment.updated,
         comment.visibility?.type ?? null,
         comment.visibility?.value ?? null,
+        comment.jsdPublic === false ? 0 : null,
       );
     return { ...comment, id };
   }
@@ -372,6 +409,51 @@ export class SandboxStore {
       )
       .run(id, link.typeId, link.sourceIssueId, link.destinationIssueId);
     return { ...link, id };
+  }
+
+  // --- custom fields (CF) ---
+
+  /** An issue's custom field values (and chosen resolution) by field id, as stored JSON values. */
+  customFieldValues(issueId: number): Record<string, unknown> {
+    const rows = z
+      .array(z.object({ field_id: z.string(), value: z.string() }))
+      .parse(
+        this.#db
+          .prepare('SELECT field_id, value FROM custom_field_values WHERE issue_id = ?')
+          .all(issueId),
+      );
+    return Object.fromEntries(rows.map((r) => [r.field_id, JSON.parse(r.value) as unknown]));
+  }
+
+  /** Sets (or with null, clears) custom field values of one issue. */
+  setCustomFieldValues(issueId: number, values: Readonly<Record<string, unknown>>): void {
+    const clear = this.#db.prepare(
+      'DELETE FROM custom_field_values WHERE issue_id = ? AND field_id = ?',
+    );
+    const put = this.#db.prepare(
+      'INSERT OR REPLACE INTO custom_field_values (issue_id, field_id, value) VALUES (?, ?, ?)',
+    );
+    for (const [fieldId, value] of Object.entries(values)) {
+      if (value === null || value === undefined) clear.run(issueId, fieldId);
+      else put.run(issueId, fieldId, JSON.stringify(value));
+    }
+  }
+
+  // --- history (AT) ---
+
+  /**
+   * Records one history entry (one item per field changed) on the issue;
+   * nothing when `items` is empty. Call it inside the transaction of the
+   * write it describes, with that write's time as `at`.
+   * @see Jira Cloud REST v3 GET /rest/api/3/issue/{issueIdOrKey}/changelog
+   */
+  recordChange(
+    issueId: number,
+    authorId: string | null,
+    items: readonly ChangeItem[],
+    at: number,
+  ): void {
+    this.history.recordChange(issueId, authorId, items, at);
   }
 
   #nextId(table: 'issues' | 'comments' | 'worklogs' | 'issue_links', first: number): number {

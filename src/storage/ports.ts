@@ -545,6 +545,13 @@ export interface Storage {
   counters: CounterRepository;
   sessions: SessionRepository;
   purge: PurgeRepository;
+  /**
+   * Resolves when the store answers a trivial read now; rejects when it
+   * cannot (file gone, server down, credentials refused). Reads no records,
+   * writes nothing, and rejects (rather than hangs) once closed. For
+   * readiness probes (`GET /readyz`), which bound and cache it themselves.
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -57,6 +57,8 @@ describe('loadConfig defaults', () => {
       jiraProjects: [],
       readOnly: false,
       enabledTools: [],
+      toolsets: ['core', 'agile', 'history', 'structure'],
+      confirmByElicitation: true,
       jiraTimeoutMs: 15_000,
       jiraMaxRetries: 3,
       introspectionCacheSeconds: 15,
@@ -248,7 +250,7 @@ describe('CODE_TTL (draft-ietf-oauth-v2-1-13 §4.1.2: short-lived codes)', () =>
 describe('ROLE=mcp (RFC 7662 §2.1: the resource server authenticates to /introspect)', () => {
   it('is refused without introspection credentials', () => {
     expect(configError({ ROLE: 'mcp' }).message).toBe(
-      'Invalid configuration:\n  INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET: required with ROLE=mcp unless STORAGE=dynamodb (create them with `client add-resource-server`)',
+      'Invalid configuration:\n  INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET: required with ROLE=mcp unless STORAGE=dynamodb or postgres (create them with `client add-resource-server`)',
     );
   });
 
@@ -334,7 +336,7 @@ describe('Jira settings', () => {
       JIRA_EMAIL: 'ops@acme.test',
       JIRA_API_TOKEN: 'tok-123',
       JIRA_PROJECTS: 'demo, ops ,,',
-      ENABLED_TOOLS: ' jira_search ,jira_get_issue',
+      ENABLED_TOOLS: ' jira_search_issues ,jira_get_issue',
       READ_ONLY: 'yes',
     });
     expect(config.jira).toEqual({
@@ -343,7 +345,7 @@ describe('Jira settings', () => {
       apiToken: 'tok-123',
     });
     expect(config.jiraProjects).toEqual(['DEMO', 'OPS']);
-    expect(config.enabledTools).toEqual(['jira_search', 'jira_get_issue']);
+    expect(config.enabledTools).toEqual(['jira_search_issues', 'jira_get_issue']);
     expect(config.readOnly).toBe(true);
   });
 });

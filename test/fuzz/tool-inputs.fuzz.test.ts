@@ -55,6 +55,13 @@ const TOOL_NAMES = [
   'jira_assign_issue',
   'jira_add_worklog',
   'jira_link_issues',
+  // agile (AG)
+  'jira_list_boards',
+  'jira_list_sprints',
+  'jira_get_board_backlog',
+  'jira_create_sprint',
+  'jira_update_sprint',
+  'jira_move_to_sprint',
 ] as const;
 
 const BUDGET: FuzzBudget = { runs: 30, timeMs: 3_000 };

@@ -31,6 +31,10 @@ export interface GatewayProcess {
   dataDir: string;
   stdout(): string;
   stderr(): string;
+  /** Sends the process a signal (SIGTERM to test graceful shutdown). */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -100,6 +104,10 @@ export async function startGatewayProcess(
     dataDir,
     stdout: () => out,
     stderr: () => err,
+    signal: (signal) => {
+      child.kill(signal);
+    },
+    exited,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -34,7 +34,9 @@ export interface TestGateway {
  */
 export async function createTestGateway(
   env: Record<string, string> = {},
-  extra: Partial<Pick<ComposeOptions, 'mountMcp' | 'metadataDocumentCa' | 'accountSections'>> = {},
+  extra: Partial<
+    Pick<ComposeOptions, 'mountMcp' | 'metadataDocumentCa' | 'accountSections' | 'ops' | 'metrics'>
+  > = {},
   jira: {
     /** Whose Jira account acts (JIRA_AUTH), built on the gateway's own storage and clock. */
     personalJira?: (parts: {

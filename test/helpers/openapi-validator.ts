@@ -1,6 +1,8 @@
 /**
  * Validates JSON bodies against Atlassian's OpenAPI description of the Jira
- * Cloud REST API v3 (test/fixtures/jira-platform-rest-v3.openapi.json), so
+ * Cloud REST API v3 (test/fixtures/jira-platform-rest-v3.openapi.json) and,
+ * for paths under /rest/agile/, of the Jira Software Cloud REST API
+ * (test/fixtures/software-cloud/jira-software-cloud.openapi.json), so
  * tests can prove that the sandbox answers, and the gateway's Jira client
  * sends, what real Jira defines.
  *
@@ -25,8 +27,23 @@ export interface ValidationResult {
 
 type JsonObject = Record<string, unknown>;
 
-const SPEC_ID = 'jira-platform-rest-v3';
-const SPEC_URL = new URL('../fixtures/jira-platform-rest-v3.openapi.json', import.meta.url);
+/** Which description: the platform API, or Jira Software's agile API. */
+export type SpecName = 'platform' | 'software';
+const SPECS: Readonly<Record<SpecName, { id: string; url: URL }>> = {
+  platform: {
+    id: 'jira-platform-rest-v3',
+    url: new URL('../fixtures/jira-platform-rest-v3.openapi.json', import.meta.url),
+  },
+  software: {
+    id: 'jira-software-cloud',
+    url: new URL('../fixtures/software-cloud/jira-software-cloud.openapi.json', import.meta.url),
+  },
+};
+
+/** The description a path belongs to. */
+function specOf(path: string): SpecName {
+  return path.startsWith('/rest/agile/') ? 'software' : 'platform';
+}
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
 const DROPPED_KEYWORDS = new Set([
   'nullable',
@@ -38,28 +55,30 @@ const DROPPED_KEYWORDS = new Set([
   'deprecated',
 ]);
 
-let state: { spec: JsonObject; ajv: Ajv; cache: Map<string, ValidateFunction> } | undefined;
+let state:
+  | { specs: Record<SpecName, JsonObject>; ajv: Ajv; cache: Map<string, ValidateFunction> }
+  | undefined;
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** OpenAPI 3.0 schema → JSON Schema (draft-07 as ajv reads it). */
-function toJsonSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toJsonSchema);
+function toJsonSchema(node: unknown, specId: string): unknown {
+  if (Array.isArray(node)) return node.map((item) => toJsonSchema(item, specId));
   if (!isObject(node)) return node;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
     if (DROPPED_KEYWORDS.has(key) || key.startsWith('x-')) continue;
     if (key === '$ref' && typeof value === 'string') {
-      out[key] = value.startsWith('#/') ? `${SPEC_ID}${value}` : value;
+      out[key] = value.startsWith('#/') ? `${specId}${value}` : value;
     } else if ((key === 'properties' || key === 'patternProperties') && isObject(value)) {
       // Keys here are property names, not keywords: a property may be called "example".
       out[key] = Object.fromEntries(
-        Object.entries(value).map(([name, schema]) => [name, toJsonSchema(schema)]),
+        Object.entries(value).map(([name, schema]) => [name, toJsonSchema(schema, specId)]),
       );
     } else {
-      out[key] = toJsonSchema(value);
+      out[key] = toJsonSchema(value, specId);
     }
   }
   if (node['nullable'] !== true) return out;
@@ -76,8 +95,20 @@ function toJsonSchema(node: unknown): unknown {
 
 function load(): NonNullable<typeof state> {
   if (state !== undefined) return state;
-  const spec = JSON.parse(readFileSync(SPEC_URL, 'utf8')) as JsonObject;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  const read = (name: SpecName): JsonObject =>
+    JSON.parse(readFileSync(SPECS[name].url, 'utf8')) as JsonObject;
+  const specs: Record<SpecName, JsonObject> = {
+    platform: read('platform'),
+    software: read('software'),
+  };
+  // ownProperties: a body without `toString` (ChangeDetails has such a property)
+  // must not be read as having Object.prototype.toString.
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    validateFormats: true,
+    ownProperties: true,
+  });
   const addFormats = addFormatsModule as unknown as (instance: Ajv) => Ajv;
   addFormats(ajv);
   ajv.addFormat('int32', {
@@ -87,19 +118,24 @@ function load(): NonNullable<typeof state> {
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
   ajv.addFormat('double', { type: 'number', validate: (n: number) => Number.isFinite(n) });
   ajv.addFormat('url', { type: 'string', validate: (s: string) => URL.canParse(s) });
-  const components = isObject(spec['components']) ? spec['components'] : {};
-  ajv.addSchema({ $id: SPEC_ID, components: { schemas: toJsonSchema(components['schemas']) } });
-  state = { spec, ajv, cache: new Map() };
+  for (const name of ['platform', 'software'] as const) {
+    const spec = specs[name];
+    const { id } = SPECS[name];
+    const components = isObject(spec['components']) ? spec['components'] : {};
+    ajv.addSchema({ $id: id, components: { schemas: toJsonSchema(components['schemas'], id) } });
+  }
+  state = { specs, ajv, cache: new Map() };
   return state;
 }
 
-function compile(cacheKey: string, schema: unknown): ValidateFunction {
+function compile(name: SpecName, cacheKey: string, schema: unknown): ValidateFunction {
   const { ajv, cache } = load();
-  const cached = cache.get(cacheKey);
+  const key = `${name} ${cacheKey}`;
+  const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  const converted = toJsonSchema(schema);
+  const converted = toJsonSchema(schema, SPECS[name].id);
   const validate = ajv.compile(isObject(converted) ? converted : {});
-  cache.set(cacheKey, validate);
+  cache.set(key, validate);
   return validate;
 }
 
@@ -127,7 +163,7 @@ function failure(message: string): ValidationResult {
  * A query string is ignored.
  */
 export function matchPathTemplate(path: string): string | undefined {
-  const { spec } = load();
+  const spec = load().specs[specOf(path)];
   const paths = isObject(spec['paths']) ? spec['paths'] : {};
   const bare = path.split('?')[0] ?? path;
   if (bare in paths) return bare;
@@ -150,8 +186,9 @@ export function matchPathTemplate(path: string): string | undefined {
 function operation(
   method: string,
   pathTemplate: string,
-): { op: JsonObject; template: string } | string {
-  const { spec } = load();
+): { op: JsonObject; template: string; spec: SpecName } | string {
+  const name = specOf(pathTemplate);
+  const spec = load().specs[name];
   const lower = method.toLowerCase();
   if (!METHODS.has(lower)) return `unknown HTTP method ${method}`;
   const template = matchPathTemplate(pathTemplate);
@@ -161,7 +198,7 @@ function operation(
   if (template === undefined || !isObject(op)) {
     return `${method.toUpperCase()} ${pathTemplate} is not in the OpenAPI description`;
   }
-  return { op, template };
+  return { op, template, spec: name };
 }
 
 function jsonSchemaOf(holder: unknown): unknown {
@@ -197,7 +234,10 @@ export function validateResponse(
   }
   const schema = jsonSchemaOf(responses[key]);
   if (schema === undefined) return { valid: true, errors: [] };
-  return run(compile(`res ${method.toLowerCase()} ${found.template} ${key}`, schema), body);
+  return run(
+    compile(found.spec, `res ${method.toLowerCase()} ${found.template} ${key}`, schema),
+    body,
+  );
 }
 
 /**
@@ -216,20 +256,27 @@ export function validateRequestBody(
   if (schema === undefined) {
     return failure(`${method.toUpperCase()} ${found.template} takes no JSON request body`);
   }
-  return run(compile(`req ${method.toLowerCase()} ${found.template}`, schema), body);
+  return run(compile(found.spec, `req ${method.toLowerCase()} ${found.template}`, schema), body);
 }
 
 /**
  * Validates a value against one component schema, e.g. `StatusDetails` for
- * an issue's `fields.status` (IssueBean leaves `fields` untyped).
+ * an issue's `fields.status` (IssueBean leaves `fields` untyped), of the
+ * platform description unless `spec` says `software` (e.g. `SprintBean`).
  */
-export function validateSchema(componentName: string, value: unknown): ValidationResult {
-  const { spec } = load();
+export function validateSchema(
+  componentName: string,
+  value: unknown,
+  specName: SpecName = 'platform',
+): ValidationResult {
+  const spec = load().specs[specName];
   const components = isObject(spec['components']) ? spec['components'] : {};
   const schemas = isObject(components['schemas']) ? components['schemas'] : {};
   if (!(componentName in schemas)) return failure(`no component schema named ${componentName}`);
   return run(
-    compile(`schema ${componentName}`, { $ref: `#/components/schemas/${componentName}` }),
+    compile(specName, `schema ${componentName}`, {
+      $ref: `#/components/schemas/${componentName}`,
+    }),
     value,
   );
 }

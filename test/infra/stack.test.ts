@@ -30,7 +30,9 @@ beforeAll(async () => {
   defaults = fixture.synth();
   tuned = fixture.synth({
     throttle: { rateLimit: 20, burstLimit: 40 },
-    settings: parseExtraSettings('{"JIRA_PROJECTS":"DEMO,OPS","READ_ONLY":"true"}'),
+    settings: parseExtraSettings(
+      '{"JIRA_PROJECTS":"DEMO,OPS","READ_ONLY":"true","TOOLSETS":"core,agile"}',
+    ),
   });
 }, 120_000);
 afterAll(() => {
@@ -216,6 +218,7 @@ describe('GatewayStack: functions', () => {
         STORAGE: 'dynamodb',
         DYNAMODB_TABLE: { Ref: expect.any(String) as string },
         JIRA_PROJECTS: 'DEMO,OPS',
+        TOOLSETS: 'core,agile',
       });
       for (const [name, value] of Object.entries(variables)) {
         expect(name).not.toMatch(SECRET_NAME);

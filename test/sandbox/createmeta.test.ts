@@ -58,11 +58,14 @@ describe('GET /rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTyp
       description: false,
       priority: false,
       assignee: false,
-      reporter: false,
+      reporter: true,
       labels: false,
       duedate: false,
       timetracking: false,
       parent: false,
+      customfield_10030: false,
+      customfield_10031: false,
+      customfield_10032: false,
     });
   });
 

@@ -161,6 +161,7 @@ describe('POST /rest/api/3/issue', () => {
         project: { key: 'OPS' },
         issuetype: { name: 'Bug' },
         summary: 'Disk almost full on db-2',
+        customfield_10033: 'Checkout may fail when the database is full.',
         description: adf('92% used.'),
         labels: ['disk', 'db'],
         assignee: { accountId: ALICE_ID },

@@ -11,6 +11,7 @@ import { describeCodeContract } from './contract/codes-contract.js';
 import { describeCounterContract } from './contract/counters-contract.js';
 import { describeGrantContract } from './contract/grants-contract.js';
 import { describeJiraLinkContract } from './contract/jira-links-contract.js';
+import { describePingContract } from './contract/ping-contract.js';
 import { describePurgeContract } from './contract/purge-contract.js';
 import { describeOidcLoginContract } from './contract/oidc-logins-contract.js';
 import { describeRotationContract } from './contract/rotation-contract.js';
@@ -42,5 +43,6 @@ export function describeStorageContract(name: string, open: OpenStorage): void {
     describeSessionContract(handle);
     describeOidcLoginContract(handle);
     describeJiraLinkContract(handle);
+    describePingContract(handle);
   });
 }

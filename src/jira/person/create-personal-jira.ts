@@ -47,6 +47,7 @@ export function createPersonalJiraImpl(deps: PersonalJiraDeps): PersonalJira {
     maxRetries: config.jiraMaxRetries,
     clock,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   };
   const siteUrl = deps.siteUrl ?? config.jira?.baseUrl;
   const log = deps.log === undefined ? {} : { log: deps.log };

@@ -9,7 +9,7 @@ import type { Clock } from '../../clock.js';
 import type { AtlassianSettings, Config } from '../../config/config.js';
 import type { SecretCipher } from '../../crypto/secret-cipher.js';
 import type { Storage } from '../../storage/ports.js';
-import type { JiraClient } from '../client.js';
+import type { JiraClient, JiraClientOptions } from '../client.js';
 import { createPersonalJiraImpl } from './create-personal-jira.js';
 
 export type JiraAuthMode = 'service' | 'atlassian-oauth' | 'personal-token';
@@ -105,6 +105,8 @@ export interface PersonalJiraDeps {
   /** Replaces `config.jira.baseUrl` as the site (zero-config personal-token: the sandbox URL). */
   siteUrl?: string;
   log?: PersonalJiraLog;
+  /** Counts each person's Jira requests (METRICS); absent: nothing is counted. */
+  metrics?: JiraClientOptions['metrics'];
 }
 
 /**

@@ -16,7 +16,9 @@
  *   {@link redactForeignIssues}.
  */
 import type { JiraClient } from '../../jira/client.js';
+import { JIRA_ERROR, JiraError } from '../../jira/errors.js';
 import type { JiraIssue } from '../../jira/schemas.js';
+import { confineAgile } from './confined-agile.js';
 import { issueProject } from './format.js';
 import { redactForeignIssues } from './foreign-issue-filter.js';
 import { projectOfIssueKey, type ProjectAllowList } from './project-allow-list.js';
@@ -74,6 +76,8 @@ export function confineJira(jira: JiraApi, projects: ProjectAllowList): JiraApi 
     return scrub(issue);
   };
   return {
+    // --- agile (AG): confined-agile.ts ---
+    ...confineAgile(jira, projects, { resolve, listed }),
     getMyself: () => jira.getMyself(),
     searchProjects: (input) => jira.searchProjects(input),
     async searchIssues(input) {
@@ -118,8 +122,8 @@ export function confineJira(jira: JiraApi, projects: ProjectAllowList): JiraApi 
     async updateIssue(key, input) {
       return jira.updateIssue(await resolve(key), input);
     },
-    async addComment(key, body) {
-      return scrub(await jira.addComment(await resolve(key), body));
+    async addComment(key, body, options) {
+      return scrub(await jira.addComment(await resolve(key), body, options));
     },
     async transitionIssue(key, transitionId, input) {
       return jira.transitionIssue(await resolve(key), transitionId, input);
@@ -139,5 +143,97 @@ export function confineJira(jira: JiraApi, projects: ProjectAllowList): JiraApi 
       const inwardKey = await resolve(input.inwardKey);
       return jira.linkIssues({ ...input, outwardKey, inwardKey });
     },
+    // --- structure & collaboration ---
+    async listProjectVersions(projectKey, input) {
+      projects.assertProject(projectKey);
+      return jira.listProjectVersions(projectKey, input);
+    },
+    async createVersion(input) {
+      projects.assertProject(input.projectKey);
+      // The body names the project by id: use the id Jira gives for the
+      // checked key, never one the caller passed alongside it.
+      const key = input.projectKey.trim().toUpperCase();
+      const page = await jira.searchProjects({ keys: [key] });
+      const project = page.values.find((p) => p.key.toUpperCase() === key);
+      if (project === undefined) throw projectNotFound(key);
+      return jira.createVersion({ ...input, projectKey: key, projectId: project.id });
+    },
+    async listProjectComponents(projectKey, input) {
+      projects.assertProject(projectKey);
+      return scrub(await jira.listProjectComponents(projectKey, input));
+    },
+    async getIssueLink(linkId) {
+      const link = await jira.getIssueLink(linkId);
+      checkKey(link.outwardIssue.key);
+      checkKey(link.inwardIssue.key);
+      return link;
+    },
+    async deleteIssueLink(linkId) {
+      // A bare id says nothing about the issues: ask Jira which two issues
+      // the link joins, and delete only when both are allowed.
+      const link = await jira.getIssueLink(linkId);
+      checkKey(link.outwardIssue.key);
+      checkKey(link.inwardIssue.key);
+      return jira.deleteIssueLink(link.id);
+    },
+    async addRemoteLink(key, input) {
+      return jira.addRemoteLink(await resolve(key), input);
+    },
+    async getWatchers(key) {
+      return jira.getWatchers(await resolve(key));
+    },
+    async addWatcher(key, accountId) {
+      return jira.addWatcher(await resolve(key), accountId);
+    },
+    async removeWatcher(key, accountId) {
+      return jira.removeWatcher(await resolve(key), accountId);
+    },
+    // --- custom fields (CF) ---
+    // The field list is site-wide (no issue content), so it passes unchanged.
+    siteKey: () => jira.siteKey(),
+    listFields: () => jira.listFields(),
+    async getEditMeta(key) {
+      return scrub(await jira.getEditMeta(await resolve(key)));
+    },
+    async getTransitionsWithFields(key) {
+      return scrub(await jira.getTransitionsWithFields(await resolve(key)));
+    },
+    // --- attachments & history (AT) ---
+    async getIssueAttachments(key) {
+      checkKey(key);
+      const found = await jira.getIssueAttachments(key);
+      projects.assertIssueKey(found.key);
+      projects.assertProject(found.projectKey ?? projectOfIssueKey(found.key));
+      resolved.set(key.toUpperCase(), found.key);
+      resolved.set(found.key.toUpperCase(), found.key);
+      return found;
+    },
+    async downloadAttachment(key, attachmentId, maxBytes) {
+      // The content endpoint names no issue, so the attachment must be one
+      // that the (allowed) issue lists; an id from elsewhere is refused.
+      const current = await resolve(key);
+      const { attachments } = await jira.getIssueAttachments(current);
+      if (!attachments.some((a) => a.id === attachmentId.trim())) {
+        throw new JiraError(
+          JIRA_ERROR.notFound,
+          `Attachment ${attachmentId} is not attached to ${current}.`,
+        );
+      }
+      return jira.downloadAttachment(current, attachmentId, maxBytes);
+    },
+    async addAttachment(key, file) {
+      return jira.addAttachment(await resolve(key), file);
+    },
+    async getChangelog(key, page) {
+      return scrub(await jira.getChangelog(await resolve(key), page));
+    },
+    async listWorklogs(key, page) {
+      return scrub(await jira.listWorklogs(await resolve(key), page));
+    },
   };
+}
+
+/** Jira's 404 for a project the account cannot see, in the gateway's own error. */
+function projectNotFound(key: string): JiraError {
+  return new JiraError(JIRA_ERROR.notFound, `Project ${key} was not found or is not visible.`);
 }

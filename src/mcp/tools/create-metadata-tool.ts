@@ -17,6 +17,8 @@ const FIELD_VIEW = z.object({
   type: z.string().nullable(),
   allowedValues: z.array(z.string()).nullable(),
   hasDefaultValue: z.boolean(),
+  /** Required and without a default: the caller must give a value (Jira fills the others). */
+  needsValue: z.boolean(),
 });
 
 function allowedValueText(value: unknown): string {
@@ -38,6 +40,7 @@ function toFieldView(field: JiraFieldMeta): z.infer<typeof FIELD_VIEW> {
         ? null
         : field.allowedValues.slice(0, MAX_ALLOWED_VALUES).map(allowedValueText),
     hasDefaultValue: field.hasDefaultValue ?? false,
+    needsValue: field.required && field.hasDefaultValue !== true,
   };
 }
 
@@ -51,7 +54,7 @@ export const CREATE_METADATA_TOOL: JiraTool = defineTool({
   scope: SCOPES.read,
   title: 'What creating an issue needs',
   description:
-    'Lists the issue types you can create in a project and, for each, the fields Jira requires (with allowed values where Jira gives them) and the optional fields. ' +
+    'Lists the issue types you can create in a project and, for each, the fields Jira requires (with allowed values where Jira gives them; needsValue says whether you must give it or Jira fills it, like Reporter) and the optional fields. ' +
     'Call it before jira_create_issue to pick a valid issue type and fill every required field. Project and issue type are set by jira_create_issue itself and are not listed. ' +
     'Arguments: projectKey, e.g. "DEMO"; issueType (optional) narrows the answer to one type by name or id, e.g. "Bug".',
   inputSchema: z.object({
@@ -107,13 +110,18 @@ export const CREATE_METADATA_TOOL: JiraTool = defineTool({
       `Issue types in ${input.projectKey}:`,
       ...issueTypes.map((t) => {
         const required = t.requiredFields
+          .filter((f) => f.needsValue)
           .map(
             (f) =>
               `${f.name} (\`${f.fieldId}\`${f.allowedValues === null ? '' : `: ${f.allowedValues.join(' | ')}`})`,
           )
           .join('; ');
+        const filled = t.requiredFields
+          .filter((f) => !f.needsValue)
+          .map((f) => `${f.name} (\`${f.fieldId}\`)`)
+          .join('; ');
         const optional = t.optionalFields.map((f) => f.fieldId).join(', ');
-        return `- **${t.name}** (id ${t.id}${t.subtask ? ', sub-task: needs parentKey' : ''})\n  required: ${required || 'nothing beyond summary'}\n  optional: ${optional || '(none)'}`;
+        return `- **${t.name}** (id ${t.id}${t.subtask ? ', sub-task: needs parentKey' : ''})\n  required, you must give: ${required || 'nothing beyond summary'}${filled === '' ? '' : `\n  required, filled by Jira when left out: ${filled}`}\n  optional: ${optional || '(none)'}`;
       }),
       ...(omittedIssueTypes.length === 0
         ? []

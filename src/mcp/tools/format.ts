@@ -5,7 +5,7 @@
  * delimited Markdown and trimmed to sizes a model can use.
  */
 import { z } from 'zod';
-import type { JiraComment, JiraIssue, JiraUser } from '../../jira/schemas.js';
+import type { JiraComment, JiraIssue, JiraUser, JiraVisibility } from '../../jira/schemas.js';
 import { adfToMarkdown } from '../../jira/adf/index.js';
 
 /** Longest description or comment body returned before trimming. */
@@ -58,6 +58,12 @@ export const ISSUE_SUMMARY_SCHEMA = z.object({
   parent: z.string().nullable(),
   created: z.string().nullable(),
   updated: z.string().nullable(),
+  unreadableFields: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'Fields Jira sent in a shape the gateway could not read; left out, the rest is intact.',
+    ),
 });
 export type IssueSummary = z.infer<typeof ISSUE_SUMMARY_SCHEMA>;
 
@@ -85,7 +91,16 @@ export function toIssueSummary(issue: JiraIssue): IssueSummary {
     parent: f.parent?.key ?? null,
     created: f.created ?? null,
     updated: f.updated ?? null,
+    ...(issue.unreadableFields === undefined || issue.unreadableFields.length === 0
+      ? {}
+      : { unreadableFields: issue.unreadableFields }),
   };
+}
+
+/** ``field `priority` unreadable`` for each field Jira sent in a shape the gateway could not read. */
+export function unreadableNote(fields: readonly string[] | undefined): string {
+  if (fields === undefined || fields.length === 0) return '';
+  return fields.map((f) => `field \`${oneLine(f).slice(0, 100)}\` unreadable`).join(', ');
 }
 
 /** `- **DEMO-1** Fix login · Bug · In Progress · High · Alice Admin` */
@@ -94,7 +109,8 @@ export function issueLine(issue: IssueSummary): string {
     .filter((v): v is string => v !== null)
     .join(' · ');
   const labels = issue.labels.length > 0 ? ` · labels: ${issue.labels.join(', ')}` : '';
-  return `- **${issue.key}** ${oneLine(issue.summary ?? '(no summary)')} — ${facts}${labels}`;
+  const note = unreadableNote(issue.unreadableFields);
+  return `- **${issue.key}** ${oneLine(issue.summary ?? '(no summary)')} — ${facts}${labels}${note === '' ? '' : ` · ${note}`}`;
 }
 
 /** Collapses whitespace so a value cannot break the surrounding Markdown list. */
@@ -120,12 +136,29 @@ export function toUserView(user: JiraUser): UserView {
   };
 }
 
+/** Who a restricted comment is shown to; `unknown` when Jira's `visibility` was unreadable. */
+export const COMMENT_VISIBILITY_SCHEMA = z.object({
+  type: z.enum(['role', 'group', 'unknown']),
+  /** The role's or group's name (a group's id when Jira gave no name). */
+  name: z.string().nullable(),
+});
+export type CommentVisibilityView = z.infer<typeof COMMENT_VISIBILITY_SCHEMA>;
+
 export const COMMENT_VIEW_SCHEMA = z.object({
   id: z.string(),
   author: PERSON_SCHEMA.nullable(),
   created: z.string().nullable(),
   body: z.string(),
   bodyTrimmed: z.boolean(),
+  restrictedTo: COMMENT_VISIBILITY_SCHEMA.nullable().describe(
+    'Null for a comment everyone who can see the issue sees; else the role or group it is restricted to.',
+  ),
+  internal: z
+    .boolean()
+    .describe(
+      'True for a Jira Service Management internal note (jsdPublic false): not shown to customers.',
+    ),
+  unreadableFields: z.array(z.string()).optional(),
 });
 export type CommentView = z.infer<typeof COMMENT_VIEW_SCHEMA>;
 
@@ -135,17 +168,58 @@ export type CommentView = z.infer<typeof COMMENT_VIEW_SCHEMA>;
  */
 export function toCommentView(comment: JiraComment, maxChars = MAX_BODY_CHARS): CommentView {
   const body = trimText(adfToMarkdown(comment.body), maxChars);
+  const unreadable = comment.unreadableFields ?? [];
   return {
     id: comment.id,
     author: toPerson(comment.author),
     created: comment.created ?? null,
     body: body.text,
     bodyTrimmed: body.trimmed,
+    restrictedTo: restrictionOf(comment.visibility, unreadable.includes('visibility')),
+    // Only an explicit false: Jira says true, or nothing, for every comment outside JSM.
+    internal: comment.jsdPublic === false || unreadable.includes('jsdPublic'),
+    ...(unreadable.length === 0 ? {} : { unreadableFields: unreadable }),
   };
 }
 
-/** A comment as a Markdown block: a heading line, then its body quoted. */
+/**
+ * A comment's restriction; an unreadable `visibility` counts as restricted
+ * (to someone unknown), never as public, so a model does not quote it widely.
+ * @see Jira Cloud platform REST API v3, Visibility
+ */
+function restrictionOf(
+  visibility: JiraVisibility | null | undefined,
+  unreadable: boolean,
+): CommentVisibilityView | null {
+  if (unreadable) return { type: 'unknown', name: null };
+  if (visibility === null || visibility === undefined) return null;
+  const type =
+    visibility.type === 'role' || visibility.type === 'group' ? visibility.type : 'unknown';
+  return { type, name: visibility.value ?? visibility.identifier ?? null };
+}
+
+/** `🔒 Restricted to role Administrators` / `🔒 Internal note (not shown to customers)`. */
+export function commentMarks(comment: Pick<CommentView, 'restrictedTo' | 'internal'>): string[] {
+  const marks: string[] = [];
+  const r = comment.restrictedTo;
+  if (r !== null) {
+    const name = r.name === null ? '' : ` ${oneLine(r.name).slice(0, 200)}`;
+    marks.push(
+      r.type === 'unknown'
+        ? '🔒 Restricted (to an audience Jira did not say in a readable form)'
+        : `🔒 Restricted to ${r.type}${name}`,
+    );
+  }
+  if (comment.internal) marks.push('🔒 Internal note (not shown to customers)');
+  return marks;
+}
+
+/** A comment as a Markdown block: a heading line (with its restrictions), then its body quoted. */
 export function commentBlock(comment: CommentView): string {
   const quoted = comment.body === '' ? '> (empty)' : comment.body.replace(/^/gm, '> ');
-  return `**${personText(comment.author, 'Unknown user')}** · ${comment.created ?? 'unknown time'} · comment ${comment.id}\n${quoted}`;
+  const marks = commentMarks(comment)
+    .map((m) => ` · ${m}`)
+    .join('');
+  const note = unreadableNote(comment.unreadableFields);
+  return `**${personText(comment.author, 'Unknown user')}** · ${comment.created ?? 'unknown time'} · comment ${comment.id}${marks}${note === '' ? '' : ` · ${note}`}\n${quoted}`;
 }

@@ -14,6 +14,7 @@ import {
   toCommentView,
   toIssueSummary,
 } from './format.js';
+import { resolveRequestedFields } from './field-names.js';
 import { readIssueDetail, ISSUE_DETAIL_SCHEMA, issueDetailMarkdown } from './issue-detail.js';
 import type { JiraApi } from './confined-jira.js';
 import { defineTool, type JiraTool } from './tool-definition.js';
@@ -136,7 +137,8 @@ const getIssue = defineTool({
   title: 'Get a Jira issue',
   description:
     'Returns one issue in full: summary, type, status, priority, assignee, reporter, labels, dates, parent, the description as Markdown, sub-tasks, linked issues and the most recent comments. ' +
-    'Arguments: issueKey, e.g. "DEMO-12"; commentLimit (0-20, default 5) is how many of the newest comments to include — use jira_list_comments for more.',
+    'Arguments: issueKey, e.g. "DEMO-12"; commentLimit (0-20, default 5) is how many of the newest comments to include — use jira_list_comments for more; ' +
+    'fields (optional) adds fields by name or id, custom ones shown by name, e.g. ["Story Points", "customfield_10030"], or ["*all"] for every field that has a value.',
   inputSchema: z.object({
     issueKey: ISSUE_KEY_INPUT,
     commentLimit: z
@@ -146,12 +148,21 @@ const getIssue = defineTool({
       .max(20)
       .default(5)
       .describe('Newest comments to include (0-20).'),
+    fields: z
+      .array(z.string().trim().min(1).max(255))
+      .max(50)
+      .optional()
+      .describe('Extra fields by name or id ("Story Points", "customfield_10030"), or ["*all"].'),
   }),
   outputSchema: ISSUE_DETAIL_SCHEMA,
   annotations: READ_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
-    const detail = await readIssueDetail(context, input.issueKey, input.commentLimit);
+    const requested =
+      input.fields === undefined || input.fields.length === 0
+        ? { fields: [] }
+        : await resolveRequestedFields(context, input.fields);
+    const detail = await readIssueDetail(context, input.issueKey, input.commentLimit, requested);
     return { markdown: issueDetailMarkdown(detail), structured: detail, issueKey: detail.key };
   },
 });

@@ -15,7 +15,8 @@ import {
   OVERWRITING_ANNOTATIONS,
   PROJECT_KEY_INPUT,
 } from './common-schemas.js';
-import { oneLine } from './format.js';
+import { COMMENT_VISIBILITY_SCHEMA, commentMarks, oneLine, toCommentView } from './format.js';
+import { createScreenFields, editScreenFields, FIELDS_INPUT } from './field-writes.js';
 import { defineTool, ToolUsageError, type JiraTool } from './tool-definition.js';
 
 const SUMMARY_INPUT = z
@@ -53,7 +54,8 @@ const createIssue = defineTool({
   description:
     'Creates an issue and returns its key. Call jira_get_create_metadata first to learn the valid issue types and required fields. ' +
     'Arguments: projectKey ("DEMO"); issueType (name like "Task", "Bug", "Story", or id); summary (one line); description (optional, Markdown: headings, lists, **bold**, `code`, ``` blocks, links, tables); ' +
-    'priority (optional, e.g. "High"); labels (optional, no spaces); assigneeAccountId (optional, from jira_find_users); parentKey (required for sub-tasks, e.g. "DEMO-7").',
+    'priority (optional, e.g. "High"); labels (optional, no spaces); assigneeAccountId (optional, from jira_find_users); parentKey (required for sub-tasks, e.g. "DEMO-7"); ' +
+    'fields (optional) sets any other field, by id or name, e.g. {"Severity": "Major", "Story Points": 3, "customfield_10032": "<accountId>", "components": ["Web"], "duedate": "2026-03-31"}: values are shaped from the create screen (options by value, users by accountId, versions/components by name).',
   inputSchema: z.object({
     projectKey: PROJECT_KEY_INPUT,
     issueType: NAME_OR_ID_INPUT.describe('Issue type name ("Task", "Bug", …) or id.'),
@@ -67,12 +69,18 @@ const createIssue = defineTool({
     parentKey: ISSUE_KEY_INPUT.optional().describe(
       'Parent issue key, for a sub-task, e.g. "DEMO-7".',
     ),
+    fields: FIELDS_INPUT.optional(),
   }),
   outputSchema: z.object({ key: z.string(), id: z.string(), url: z.string().nullable() }),
   annotations: ADDING_ANNOTATIONS,
   async run(input, context) {
     context.projects.assertProject(input.projectKey);
+    const extraFields =
+      input.fields === undefined
+        ? undefined
+        : await createScreenFields(context, input.projectKey, input.issueType, input.fields);
     const created = await context.jira.createIssue({
+      ...(extraFields === undefined ? {} : { extraFields }),
       projectKey: input.projectKey,
       issueType: input.issueType,
       summary: input.summary,
@@ -99,7 +107,8 @@ const updateIssue = defineTool({
   title: 'Edit a Jira issue',
   description:
     'Changes fields of an existing issue; fields you leave out stay as they are. It overwrites: description replaces the whole description, labels replaces all labels. ' +
-    'Arguments: issueKey ("DEMO-12"); and at least one of summary, description (Markdown), priority ("High"), labels (["a","b"]). ' +
+    'Arguments: issueKey ("DEMO-12"); and at least one of summary, description (Markdown), priority ("High"), labels (["a","b"]), ' +
+    'fields (any other field by id or name, e.g. {"Severity": "Minor", "Story Points": 5, "fixVersions": ["1.2"]}; null clears a field; shaped from the edit screen). ' +
     'Status is not a field: use jira_transition_issue. Assignee: use jira_assign_issue.',
   inputSchema: z.object({
     issueKey: ISSUE_KEY_INPUT,
@@ -109,22 +118,27 @@ const updateIssue = defineTool({
     ),
     priority: PRIORITY_INPUT.optional(),
     labels: LABELS_INPUT.optional().describe('New labels; replaces all existing labels.'),
+    fields: FIELDS_INPUT.optional(),
   }),
   outputSchema: z.object({ issueKey: z.string(), updatedFields: z.array(z.string()) }),
   annotations: OVERWRITING_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
-    const { issueKey, ...changes } = input;
+    const { issueKey, fields, ...changes } = input;
     const updatedFields = Object.entries(changes)
       .filter(([, value]) => value !== undefined)
       .map(([name]) => name);
-    if (updatedFields.length === 0) {
+    if (updatedFields.length === 0 && (fields === undefined || Object.keys(fields).length === 0)) {
       throw new ToolUsageError(
         'invalid_arguments',
-        'Nothing to change: give at least one of summary, description, priority or labels.',
+        'Nothing to change: give at least one of summary, description, priority, labels or fields.',
       );
     }
+    const extraFields =
+      fields === undefined ? undefined : await editScreenFields(context, issueKey, fields);
+    updatedFields.push(...Object.keys(extraFields ?? {}));
     await context.jira.updateIssue(issueKey, {
+      ...(extraFields === undefined ? {} : { extraFields }),
       ...(changes.summary === undefined ? {} : { summary: changes.summary }),
       ...(changes.description === undefined
         ? {}
@@ -145,27 +159,53 @@ const addComment = defineTool({
   scope: SCOPES.write,
   title: 'Comment on a Jira issue',
   description:
-    'Adds a comment to an issue. Arguments: issueKey ("DEMO-12"); body in Markdown (lists, **bold**, `code`, ``` blocks, links and tables are kept). ' +
+    'Adds a comment to an issue. Arguments: issueKey ("DEMO-12"); body in Markdown (lists, **bold**, `code`, ``` blocks, links and tables are kept); ' +
+    'visibility (optional) restricts the comment to a project role ({"type":"role","value":"Administrators"}) or a group ({"type":"group","value":"jira-developers"}) the acting account belongs to. ' +
     'Each call adds a new comment, so do not repeat a call that succeeded.',
   inputSchema: z.object({
     issueKey: ISSUE_KEY_INPUT,
     body: MARKDOWN_INPUT.trim().min(1).describe('The comment, in Markdown.'),
+    visibility: z
+      .object({
+        type: z.enum(['role', 'group']).describe('"role" (a project role) or "group".'),
+        value: z
+          .string()
+          .trim()
+          .min(1)
+          .max(255)
+          .describe('The role\'s or group\'s name, e.g. "Administrators".'),
+      })
+      .optional()
+      .describe('Only members of this role or group will see the comment; omit for everyone.'),
   }),
   outputSchema: z.object({
     issueKey: z.string(),
     commentId: z.string(),
     created: z.string().nullable(),
+    restrictedTo: COMMENT_VISIBILITY_SCHEMA.nullable(),
   }),
   annotations: ADDING_ANNOTATIONS,
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
-    const comment = await context.jira.addComment(input.issueKey, markdownToAdf(input.body));
+    const comment = await context.jira.addComment(
+      input.issueKey,
+      markdownToAdf(input.body),
+      input.visibility === undefined ? {} : { visibility: input.visibility },
+    );
+    // What Jira says it stored; when its answer omits the visibility, what was asked.
+    const restrictedTo =
+      toCommentView(comment, 0).restrictedTo ??
+      (input.visibility === undefined
+        ? null
+        : { type: input.visibility.type, name: input.visibility.value });
+    const marks = commentMarks({ restrictedTo, internal: false });
     return {
-      markdown: `Added comment ${comment.id} to ${input.issueKey}.`,
+      markdown: `Added comment ${comment.id} to ${input.issueKey}${marks.length === 0 ? '' : ` (${marks.join(', ')})`}.`,
       structured: {
         issueKey: input.issueKey,
         commentId: comment.id,
         created: comment.created ?? null,
+        restrictedTo,
       },
       issueKey: input.issueKey,
     };

@@ -7,7 +7,9 @@ import type { z } from 'zod';
 import type { JiraActor, JiraAuthMode } from '../../jira/person/personal-jira.js';
 import { MarkdownLimitError } from '../../jira/adf/limits.js';
 import type { Scope } from '../../oauth/scopes.js';
+import type { FormElicitation, FormElicitationResult } from '../form-elicitation.js';
 import { confineJira, type JiraApi } from './confined-jira.js';
+import type { FieldCatalog } from './field-catalog.js';
 import type { ProjectAllowList } from './project-allow-list.js';
 
 /** Hints a client shows its user before a call; they must be true, not hopeful. */
@@ -40,6 +42,16 @@ export interface ToolContext {
    * account's site; absent means the shared service account.
    */
   jiraAccount?: { mode: JiraAuthMode; actor?: JiraActor | undefined };
+  /** ATTACHMENT_MAX_BYTES: the most an attachment tool reads or sends; absent: the default. */
+  attachmentMaxBytes?: number;
+  /** Per-site field lists (field-catalog.ts); absent: the process-wide catalog. */
+  fieldCatalog?: FieldCatalog;
+  /**
+   * Asks the person through the client (form-mode elicitation). Present only
+   * when the client declared form elicitation to this process and the
+   * gateway can carry the answer back (see src/mcp/form-elicitation.ts).
+   */
+  elicitForm?: (request: FormElicitation) => Promise<FormElicitationResult>;
 }
 
 /** A successful call: Markdown for the model, structured data matching the output schema. */
@@ -48,6 +60,8 @@ export interface ToolSuccess<O> {
   structured: O;
   /** The issue the call was about, for the audit trail. */
   issueKey?: string;
+  /** Images sent after the Markdown as MCP image content (base64 `data`). */
+  images?: { data: string; mimeType: string }[];
 }
 
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
@@ -86,7 +100,14 @@ export interface JiraTool {
  * @see MCP 2025-11-25 server/tools (Error Handling: tool execution errors)
  */
 export class ToolUsageError extends Error {
-  readonly code: 'project_not_allowed' | 'no_visible_project' | 'invalid_arguments';
+  readonly code:
+    | 'project_not_allowed'
+    | 'no_visible_project'
+    | 'invalid_arguments'
+    /** A destructive call came without the person's confirmation (see confirm-destructive.ts). */
+    | 'confirmation_required'
+    /** The person declined or dismissed the confirmation request. */
+    | 'confirmation_declined';
 
   constructor(code: ToolUsageError['code'], message: string) {
     super(message);

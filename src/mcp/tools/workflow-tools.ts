@@ -14,6 +14,7 @@ import {
   NAME_OR_ID_INPUT,
   OVERWRITING_ANNOTATIONS,
 } from './common-schemas.js';
+import { FIELDS_INPUT, transitionFields } from './field-writes.js';
 import { defineTool, ToolUsageError, type JiraTool } from './tool-definition.js';
 import { DURATION_PATTERN, parseDuration } from './worklog-duration.js';
 
@@ -23,11 +24,15 @@ const transitionIssue = defineTool({
   title: 'Change the status of a Jira issue',
   description:
     'Moves an issue through its workflow (for example To Do → In Progress → Done). ' +
-    'Arguments: issueKey ("DEMO-12"); transition — the transition id ("21"), its name ("Start Progress"), or the name of the target status ("In Progress"), as listed by jira_get_transitions; comment (optional, Markdown) is added with the change.',
+    'Arguments: issueKey ("DEMO-12"); transition — the transition id ("21"), its name ("Start Progress"), or the name of the target status ("In Progress"), as listed by jira_get_transitions; comment (optional, Markdown) is added with the change; ' +
+    'fields (optional) fills the transition screen by field id or name, e.g. {"resolution": "Won\'t Do"} when closing.',
   inputSchema: z.object({
     issueKey: ISSUE_KEY_INPUT,
     transition: NAME_OR_ID_INPUT.describe('Transition id, transition name or target status name.'),
     comment: MARKDOWN_INPUT.optional().describe('Optional comment to add, in Markdown.'),
+    fields: FIELDS_INPUT.optional().describe(
+      'Fields of the transition screen by id or name, e.g. {"resolution": "Done"}.',
+    ),
   }),
   outputSchema: z.object({
     issueKey: z.string(),
@@ -43,7 +48,10 @@ const transitionIssue = defineTool({
   },
   issueKeyOf: (input) => input.issueKey,
   async run(input, context) {
-    const available = await context.jira.getTransitions(input.issueKey);
+    const available =
+      input.fields === undefined
+        ? await context.jira.getTransitions(input.issueKey)
+        : await context.jira.getTransitionsWithFields(input.issueKey);
     const wanted = input.transition.toLowerCase();
     const chosen =
       available.find((t) => t.id === input.transition) ??
@@ -56,11 +64,11 @@ const transitionIssue = defineTool({
         `${input.issueKey} has no transition "${input.transition}" from its current status. Available: ${options || '(none)'}.`,
       );
     }
-    await context.jira.transitionIssue(
-      input.issueKey,
-      chosen.id,
-      input.comment === undefined ? {} : { comment: markdownToAdf(input.comment) },
-    );
+    const fields = input.fields === undefined ? undefined : transitionFields(chosen, input.fields);
+    await context.jira.transitionIssue(input.issueKey, chosen.id, {
+      ...(input.comment === undefined ? {} : { comment: markdownToAdf(input.comment) }),
+      ...(fields === undefined ? {} : { fields }),
+    });
     const toStatus = chosen.to?.name ?? null;
     return {
       markdown: `${input.issueKey}: applied "${chosen.name}"${toStatus === null ? '' : ` → now ${toStatus}`}.`,

@@ -69,6 +69,9 @@ function compileExpression(expr: Expression, ctx: JqlContext, errors: string[]):
 
 const NEVER: Predicate = () => false;
 
+/** Jira Software's sprint functions: each stands for a list of sprint ids. */
+const LIST_FUNCTIONS = new Set(['opensprints', 'closedsprints']);
+
 function compileClause(clause: Clause, ctx: JqlContext, errors: string[]): Predicate {
   const { field: name, operator, operand } = clause;
   const field = findJqlField(name);
@@ -95,6 +98,7 @@ function compileClause(clause: Clause, ctx: JqlContext, errors: string[]): Predi
     const resolved = resolveOperand(field, item, name, ctx);
     if ('error' in resolved) errors.push(resolved.error);
     else if ('empty' in resolved) includesEmpty = true;
+    else if ('values' in resolved) targets.push(...resolved.values);
     else targets.push(resolved.value);
   }
   return predicateFor(field, operator, targets, includesEmpty);
@@ -106,8 +110,14 @@ function checkOperandShape(
   field: string,
 ): string | undefined {
   const isList = operand.kind === 'list';
-  if ((operator === 'in' || operator === 'not in') && !isList) {
+  // A list function (`openSprints()`) stands for a list.
+  const listFunction =
+    operand.kind === 'function' && LIST_FUNCTIONS.has(operand.name.toLowerCase());
+  if ((operator === 'in' || operator === 'not in') && !isList && !listFunction) {
     return `Operator '${operator}' does not support the non-list value '${operand.raw}' for field '${field}'.`;
+  }
+  if (operator !== 'in' && operator !== 'not in' && listFunction) {
+    return `The operator '${operator}' is not supported by the '${operand.name}' function.`;
   }
   if (operator !== 'in' && operator !== 'not in' && isList) {
     return `Operator '${operator}' does not support the list value '${operand.raw}' for field '${field}'.`;
@@ -164,7 +174,18 @@ function resolveFunction(
         }
       : { value: at };
   }
-  if (fn === 'currentuser' || DATE_FUNCTIONS.has(fn)) {
+  if (LIST_FUNCTIONS.has(fn) && field.sprintFunctions === true) {
+    if (operand.args.length > 0) {
+      return {
+        error: `Function '${operand.name}' expected no arguments but received ${operand.args.length}.`,
+      };
+    }
+    const wanted = fn === 'opensprints' ? ['future', 'active'] : ['closed'];
+    return {
+      values: (ctx.sprints ?? []).filter((s) => wanted.includes(s.state)).map((s) => s.id),
+    };
+  }
+  if (fn === 'currentuser' || DATE_FUNCTIONS.has(fn) || LIST_FUNCTIONS.has(fn)) {
     return { error: `Function '${operand.name}' is not supported by the '${name}' field.` };
   }
   return { error: `Unable to find JQL function '${operand.raw}'.` };

@@ -26,6 +26,8 @@ export interface JqlIssue {
   statusCategoryKey: string;
   descriptionText: string;
   commentText: string;
+  /** Ids of the sprints the issue is or was in (Jira Software's Sprint field). */
+  sprintIds: readonly number[];
 }
 
 /** Prepares an issue for evaluation: its key, parent's key and searchable text. */
@@ -33,6 +35,7 @@ export function toJqlIssue(
   record: IssueRecord,
   parent: IssueRecord | undefined,
   comments: readonly CommentRecord[],
+  sprintIds: readonly number[] = [],
 ): JqlIssue {
   return {
     record,
@@ -41,6 +44,7 @@ export function toJqlIssue(
     statusCategoryKey: statusById(record.statusId).category.key,
     descriptionText: record.description === null ? '' : adfToText(record.description),
     commentText: comments.map((c) => adfToText(c.body)).join('\n'),
+    sprintIds,
   };
 }
 
@@ -53,12 +57,19 @@ export interface JqlContext {
   projects: readonly ProjectDef[];
   /** The accounts user fields resolve against. */
   users: readonly SandboxUser[];
+  /** The sprints `sprint = …` resolves against (by id or name): those on boards the searcher may see. */
+  sprints?: readonly { id: number; name: string; state: string }[];
 }
 
 export type Scalar = string | number;
 
 /** A resolved value, EMPTY (e.g. resolution "Unresolved"), or Jira's error message. */
-export type Resolved = { value: Scalar } | { empty: true } | { error: string };
+export type Resolved =
+  | { value: Scalar }
+  | { empty: true }
+  | { error: string }
+  /** A list function's values (`openSprints()`), for `in` and `not in`. */
+  | { values: Scalar[] };
 
 export type FieldKind = 'equality' | 'text' | 'date';
 
@@ -73,6 +84,8 @@ export interface JqlField {
   compare?: (a: Scalar, b: Scalar) => number | undefined;
   /** Accepts `currentUser()` (user fields). */
   userFunction?: boolean;
+  /** Accepts `openSprints()` and `closedSprints()` (the Sprint field). */
+  sprintFunctions?: boolean;
 }
 
 const EQUALITY: readonly Operator[] = ['=', '!=', 'in', 'not in', 'is', 'is not'];
@@ -255,6 +268,21 @@ const FIELDS: Record<string, JqlField> = {
   resolutiondate: date((issue) => issue.resolutionDate),
   due: DUE_DATE,
   duedate: DUE_DATE,
+  // Jira Software's Sprint field (AG), by sprint id or name.
+  sprint: {
+    kind: 'equality',
+    operators: EQUALITY,
+    values: (issue) => [...issue.sprintIds],
+    resolve: (value, field, ctx) => {
+      const wanted = value.toLowerCase();
+      const sprints = ctx.sprints ?? [];
+      const found =
+        sprints.find((s) => String(s.id) === value) ??
+        sprints.find((s) => s.name.toLowerCase() === wanted);
+      return found === undefined ? unknownValue(value, field) : { value: found.id };
+    },
+    sprintFunctions: true,
+  },
 };
 
 // By id, key or name (case-insensitive), among the projects the searcher may see.

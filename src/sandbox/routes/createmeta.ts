@@ -18,6 +18,7 @@ import type { SandboxEnv } from '../context.js';
 import { jiraError, projectNotFound } from '../jira-errors.js';
 import { canBrowseProject } from '../permissions.js';
 import { issueTypeJson, priorityJson, projectDetailsJson, type Json } from '../represent-common.js';
+import { customFieldExtras, screenCustomFields } from '../custom-fields.js';
 import { readPage } from './paging.js';
 
 interface FieldSpec {
@@ -30,7 +31,7 @@ interface FieldSpec {
 }
 
 /** The create screen of an issue type in a project. */
-function createFields(base: string, project: ProjectDef, type: IssueTypeDef): FieldSpec[] {
+export function createFields(base: string, project: ProjectDef, type: IssueTypeDef): FieldSpec[] {
   const defaultPriority = PRIORITIES.find((p) => p.id === DEFAULT_PRIORITY_ID);
   const fields: FieldSpec[] = [
     {
@@ -89,10 +90,11 @@ function createFields(base: string, project: ProjectDef, type: IssueTypeDef): Fi
     {
       key: 'reporter',
       name: 'Reporter',
-      required: false,
+      // As on Jira Cloud: required, but Jira fills in the caller when it is left out.
+      required: true,
       schema: { type: 'user', system: 'reporter' },
       operations: ['set'],
-      extra: { autoCompleteUrl: `${base}/rest/api/3/user/search?query=` },
+      extra: { autoCompleteUrl: `${base}/rest/api/3/user/search?query=`, hasDefaultValue: true },
     },
     {
       key: 'labels',
@@ -126,13 +128,24 @@ function createFields(base: string, project: ProjectDef, type: IssueTypeDef): Fi
       operations: ['set'],
     });
   }
+  // Custom fields (CF): see custom-fields.ts for which screens show which.
+  for (const { field, required } of screenCustomFields(project.key, type)) {
+    fields.push({
+      key: field.id,
+      name: field.name,
+      required,
+      schema: field.schema,
+      operations: ['set'],
+      extra: customFieldExtras(base, field),
+    });
+  }
   return fields;
 }
 
 /**
  * @see Jira Cloud REST v3 `FieldCreateMetadata`
  */
-function fieldMetaJson(field: FieldSpec): Json {
+export function fieldMetaJson(field: FieldSpec): Json {
   const hasDefault = field.extra !== undefined && 'defaultValue' in field.extra;
   return {
     required: field.required,

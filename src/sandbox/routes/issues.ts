@@ -2,7 +2,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { DEFAULT_PRIORITY_ID, STATUS_TODO } from '../catalog.js';
+import { issueChangeItems, updateIssueRecorded } from '../changelog.js';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
+import { customFieldChangeItems } from '../custom-fields.js';
 import { IssueUpdateSchema, planCreate, planEdit } from '../issue-input.js';
 import { selectFields } from '../issue-fields.js';
 import { badBody, INVALID_JSON, jiraError, parseJsonBody, readJson } from '../jira-errors.js';
@@ -41,25 +43,29 @@ export function issueRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     const now = clock.now();
     const me = c.get('user').accountId;
     const { patch } = plan;
-    const issue = store.insertIssue({
-      projectKey: plan.projectKey,
-      issueTypeId: plan.issueTypeId,
-      statusId: STATUS_TODO.id,
-      priorityId: patch.priorityId ?? DEFAULT_PRIORITY_ID,
-      summary: patch.summary ?? '',
-      description: patch.description ?? null,
-      assigneeId: patch.assigneeId ?? null,
-      reporterId: patch.reporterId === undefined ? me : patch.reporterId,
-      creatorId: me,
-      labels: patch.labels ?? [],
-      parentId: patch.parentId ?? null,
-      dueDate: patch.dueDate ?? null,
-      originalEstimateSeconds: patch.originalEstimateSeconds ?? null,
-      remainingEstimateSeconds: patch.remainingEstimateSeconds ?? null,
-      created: now,
-      updated: now,
-      statusCategoryChanged: now,
-      resolutionDate: null,
+    const issue = store.transaction(() => {
+      const inserted = store.insertIssue({
+        projectKey: plan.projectKey,
+        issueTypeId: plan.issueTypeId,
+        statusId: STATUS_TODO.id,
+        priorityId: patch.priorityId ?? DEFAULT_PRIORITY_ID,
+        summary: patch.summary ?? '',
+        description: patch.description ?? null,
+        assigneeId: patch.assigneeId ?? null,
+        reporterId: patch.reporterId === undefined ? me : patch.reporterId,
+        creatorId: me,
+        labels: patch.labels ?? [],
+        parentId: patch.parentId ?? null,
+        dueDate: patch.dueDate ?? null,
+        originalEstimateSeconds: patch.originalEstimateSeconds ?? null,
+        remainingEstimateSeconds: patch.remainingEstimateSeconds ?? null,
+        created: now,
+        updated: now,
+        statusCategoryChanged: now,
+        resolutionDate: null,
+      });
+      store.setCustomFieldValues(inserted.id, plan.custom);
+      return inserted;
     });
     return c.json(
       {
@@ -86,8 +92,26 @@ export function issueRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       const now = clock.now();
       const author = c.get('user').accountId;
       store.transaction(() => {
-        const changed = Object.keys(plan.patch).length > 0 || plan.comments.length > 0;
+        const changed =
+          Object.keys(plan.patch).length > 0 ||
+          Object.keys(plan.custom).length > 0 ||
+          plan.comments.length > 0;
+        // History first: the items compare against the issue before this write.
+        store.recordChange(
+          issue.id,
+          author,
+          [
+            ...issueChangeItems(issue, plan.patch, deps.directory, store),
+            ...customFieldChangeItems(
+              store.customFieldValues(issue.id),
+              plan.custom,
+              deps.directory,
+            ),
+          ],
+          now,
+        );
         store.updateIssue(issue.id, changed ? { ...plan.patch, updated: now } : {});
+        store.setCustomFieldValues(issue.id, plan.custom);
         for (const { body, visibility } of plan.comments) {
           store.insertComment({
             issueId: issue.id,
@@ -132,7 +156,8 @@ export function issueRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
           assignee: `User '${assigneeId}' cannot be assigned issues.`,
         });
       }
-      store.updateIssue(issue.id, { assigneeId, updated: clock.now() });
+      const now = clock.now();
+      updateIssueRecorded(deps, issue, { assigneeId, updated: now }, c.get('user').accountId, now);
       return c.body(null, 204);
     }),
   );

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { NOT_ADF_MESSAGE, parseAdfDoc } from '../adf.js';
 import { findLinkType, LINK_TYPES } from '../catalog.js';
+import { linkChangeItems } from '../changelog.js';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { COMMENT_LEVEL, resolveVisibility } from '../comment-visibility.js';
 import { INVALID_PAYLOAD, ISSUE_NOT_FOUND, jiraError, parseJsonBody } from '../jira-errors.js';
@@ -62,9 +63,21 @@ export function linkRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     if ('error' in resolved) return jiraError(c, 400, [], { [COMMENT_LEVEL]: resolved.error });
     const now = clock.now();
     store.transaction(() => {
+      const existed = store
+        .listLinks(from.id)
+        .some(
+          (l) =>
+            l.typeId === type.id && l.sourceIssueId === from.id && l.destinationIssueId === to.id,
+        );
       store.insertLink({ typeId: type.id, sourceIssueId: from.id, destinationIssueId: to.id });
       store.updateIssue(from.id, { updated: now });
       store.updateIssue(to.id, { updated: now });
+      // An identical link already there is returned as is: no new history.
+      if (!existed) {
+        const items = linkChangeItems(type, from, to);
+        store.recordChange(from.id, user.accountId, [items.source], now);
+        store.recordChange(to.id, user.accountId, [items.destination], now);
+      }
       if (body !== null) {
         store.insertComment({
           issueId: from.id,

@@ -23,6 +23,7 @@ import { parseJql } from '../jql/parser.js';
 import { browsableProjects, canBrowseProject, canSeeComment } from '../permissions.js';
 import { issueBeanJson } from '../represent-issue.js';
 import type { CommentRecord } from '../store.js';
+import { visibleSprints } from './agile-issues.js';
 import { actingContext } from './issue-route.js';
 import { listParam } from './paging.js';
 
@@ -105,6 +106,8 @@ function search(c: Context<SandboxEnv>, deps: SandboxDeps, input: SearchInput): 
       return issue !== undefined && canSee(issue.projectKey) ? issue : undefined;
     },
     projects: browsableProjects(me),
+    // Jira Software's sprints (AG), on boards the searcher may see.
+    sprints: visibleSprints(store, me),
     users: deps.directory.users,
   });
   if (compiled instanceof JqlError) return jiraError(c, 400, compiled.messages);
@@ -119,11 +122,13 @@ function search(c: Context<SandboxEnv>, deps: SandboxDeps, input: SearchInput): 
     if (issue === undefined || !canSeeComment(me, issue.projectKey, comment.visibility)) continue;
     comments.set(comment.issueId, [...(comments.get(comment.issueId) ?? []), comment]);
   }
+  const sprintIds = store.agile.sprintIdsByIssue();
   const candidates: JqlIssue[] = records.map((record) =>
     toJqlIssue(
       record,
       record.parentId === null ? undefined : byId.get(record.parentId),
       comments.get(record.id) ?? [],
+      sprintIds.get(record.id) ?? [],
     ),
   );
   const matching = candidates.filter(compiled.matches).sort(compiled.compare);

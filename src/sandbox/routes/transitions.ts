@@ -2,10 +2,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { statusById, STATUS_DONE } from '../catalog.js';
+import { issueChangeItems } from '../changelog.js';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { planEdit } from '../issue-input.js';
 import { jiraError, parseJsonBody } from '../jira-errors.js';
+import { findResolution, RESOLUTION_KEY, transitionScreenFields } from '../custom-fields.js';
 import { availableTransitions, transitionJson } from '../represent-issue.js';
+import { listParam } from './paging.js';
 import { actingContext, withIssue } from './issue-route.js';
 
 const TransitionBodySchema = z.looseObject({
@@ -27,9 +30,16 @@ export function transitionRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       const transitions = availableTransitions(issue).filter(
         (t) => only === undefined || t.id === only,
       );
+      const withFields = listParam(c.req.queries('expand')).includes('transitions.fields');
       return c.json({
         expand: 'transitions',
-        transitions: transitions.map((t) => transitionJson(c.get('base'), t)),
+        transitions: transitions.map((t) => {
+          const json = transitionJson(c.get('base'), t);
+          const screen = transitionScreenFields(c.get('base'), t.to === STATUS_DONE.id);
+          if (screen === undefined) return json;
+          // Only the Done transition has a screen (the resolution), as in Jira's default workflow.
+          return { ...json, hasScreen: true, ...(withFields ? { fields: screen } : {}) };
+        }),
       });
     }),
   );
@@ -50,8 +60,19 @@ export function transitionRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       if (transition === undefined) {
         return jiraError(c, 400, [`Transition id '${id}' is not valid for this issue.`]);
       }
-      // The resolution is set by the workflow itself; accept it but do not treat it as an edit.
-      const { resolution: _resolution, ...fields } = parsed.data.fields ?? {};
+      // The resolution sits on the Done screen only; elsewhere Jira refuses it.
+      const { resolution, ...fields } = parsed.data.fields ?? {};
+      const toDone = transition.to === STATUS_DONE.id;
+      const chosenResolution = resolution === undefined ? undefined : findResolution(resolution);
+      if (resolution !== undefined && !toDone) {
+        return jiraError(c, 400, [], {
+          resolution:
+            "Field 'resolution' cannot be set. It is not on the appropriate screen, or unknown.",
+        });
+      }
+      if (resolution !== undefined && chosenResolution === undefined) {
+        return jiraError(c, 400, [], { resolution: 'Resolution is invalid.' });
+      }
       const plan = planEdit(
         issue,
         { fields, ...(parsed.data.update ? { update: parsed.data.update } : {}) },
@@ -63,12 +84,23 @@ export function transitionRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       const from = statusById(issue.statusId);
       const to = statusById(transition.to);
       store.transaction(() => {
+        store.recordChange(
+          issue.id,
+          c.get('user').accountId,
+          issueChangeItems(issue, { ...plan.patch, statusId: to.id }, deps.directory, store),
+          now,
+        );
         store.updateIssue(issue.id, {
           ...plan.patch,
           statusId: to.id,
           updated: now,
           ...(from.category.key === to.category.key ? {} : { statusCategoryChanged: now }),
           resolutionDate: to.id === STATUS_DONE.id ? now : null,
+        });
+        store.setCustomFieldValues(issue.id, {
+          ...plan.custom,
+          [RESOLUTION_KEY]:
+            toDone && chosenResolution?.id !== '10000' ? (chosenResolution?.id ?? null) : null,
         });
         for (const { body, visibility } of plan.comments) {
           store.insertComment({

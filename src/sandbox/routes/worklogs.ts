@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { NOT_ADF_MESSAGE, parseAdfDoc } from '../adf.js';
+import { issueChangeItems } from '../changelog.js';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { jiraError, parseJsonBody } from '../jira-errors.js';
 import { parseDuration, parseJiraDateTime } from '../jira-time.js';
@@ -126,8 +127,17 @@ export function worklogRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       if ('error' in estimate) return jiraError(c, 400, [estimate.error]);
       const author = c.get('user').accountId;
       const worklog = store.transaction(() => {
+        const estimateItems = issueChangeItems(
+          issue,
+          { remainingEstimateSeconds: estimate.remaining },
+          deps.directory,
+          store,
+        );
+        const spentBefore = store
+          .listWorklogs(issue.id)
+          .reduce((t, w) => t + w.timeSpentSeconds, 0);
         store.updateIssue(issue.id, { remainingEstimateSeconds: estimate.remaining, updated: now });
-        return store.insertWorklog({
+        const inserted = store.insertWorklog({
           issueId: issue.id,
           authorId: author,
           comment,
@@ -136,6 +146,35 @@ export function worklogRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
           created: now,
           updated: now,
         });
+        // Jira's history of logging work: time spent, the remaining estimate, the worklog id.
+        const total = String(spentBefore + spent);
+        const before = spentBefore === 0 ? null : String(spentBefore);
+        store.recordChange(
+          issue.id,
+          author,
+          [
+            {
+              field: 'timespent',
+              fieldtype: 'jira',
+              fieldId: 'timespent',
+              from: before,
+              fromString: before,
+              to: total,
+              toString: total,
+            },
+            ...estimateItems,
+            {
+              field: 'WorklogId',
+              fieldtype: 'jira',
+              from: null,
+              fromString: null,
+              to: String(inserted.id),
+              toString: String(inserted.id),
+            },
+          ],
+          now,
+        );
+        return inserted;
       });
       return c.json(worklogJson(actingContext(c, deps), worklog), 201);
     }),

@@ -5,7 +5,7 @@
  * process, because many Lambda instances run the same code at once.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Storage } from '../ports.js';
 import { DynamoDbAuditRepository } from './audit-repository.js';
@@ -32,6 +32,9 @@ export interface DynamoDbStorageOptions {
   /** For a client made here; otherwise the SDK's region chain decides. */
   region?: string;
 }
+
+/** The key `ping` reads: no entity prefix (see item-keys.ts) produces it. */
+const PING_KEY = { pk: 'PING', sk: 'PING' } as const;
 
 /** DynamoDB's own rule for table names. */
 const tableName = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/);
@@ -71,6 +74,15 @@ export function createDynamoDbStorage(options: DynamoDbStorageOptions): Storage 
     counters: new DynamoDbCounterRepository(table),
     sessions: new DynamoDbSessionRepository(table),
     purge: new DynamoDbPurgeRepository(table),
+    ping: async () => {
+      // The client of a closed store may be destroyed (or the caller's): say so, not hang.
+      if (closed) throw new Error('the DynamoDB storage is closed');
+      // An eventually consistent read of a key no record uses: half a read
+      // unit, and the same IAM permission (GetItem) the gateway already has,
+      // unlike DescribeTable. It fails when the table, the endpoint or the
+      // credentials do.
+      await doc.send(new GetCommand({ TableName: table.name, Key: PING_KEY }));
+    },
     close: () => {
       if (ownsClient && !closed) {
         client.destroy();

@@ -37,6 +37,9 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   const db = openSqliteDatabase(options.path, options.synchronous);
   try {
     const writer = new GroupCommit(db);
+    // Reads the schema cookie from the file's first page: a trivial read that
+    // still fails when the file is unreadable (I/O error, file replaced).
+    const schemaVersion = db.prepare('PRAGMA schema_version').pluck();
     return {
       users: new SqliteUserRepository(db, writer),
       jiraLinks: new SqliteJiraLinkRepository(db, writer),
@@ -50,6 +53,15 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
       counters: new SqliteCounterRepository(db, writer),
       sessions: new SqliteSessionRepository(db, writer),
       purge: new SqlitePurgeRepository(db, writer),
+      ping: () => {
+        try {
+          // Under WAL a reader never waits on the writer, so this cannot stall.
+          schemaVersion.get();
+          return Promise.resolve();
+        } catch (error) {
+          return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
       close: () => {
         if (db.open) {
           writer.flush();

@@ -72,7 +72,7 @@ describe('issue write tools over MCP against the Jira sandbox', () => {
     const nothing = await call('jira_update_issue', { issueKey: key });
     expect(nothing.result.isError).toBe(true);
     expect(nothing.text).toBe(
-      'Nothing to change: give at least one of summary, description, priority or labels.',
+      'Nothing to change: give at least one of summary, description, priority, labels or fields.',
     );
   });
 

@@ -114,6 +114,9 @@ describe('JIRA_PROJECTS=DEMO: keyed calls resolve the issue before acting on it'
     ['jira_add_worklog', { issueKey: 'DEMO-5', timeSpent: '1h' }],
     ['jira_link_issues', { issueKey: 'DEMO-5', linkType: 'Blocks', targetIssueKey: 'DEMO-6' }],
     ['jira_link_issues', { issueKey: 'DEMO-6', linkType: 'Blocks', targetIssueKey: 'DEMO-5' }],
+    ['jira_add_remote_link', { issueKey: 'DEMO-5', url: 'https://x.example', title: 'x' }],
+    ['jira_add_watcher', { issueKey: 'DEMO-5', accountId: 'acc-1' }],
+    ['jira_remove_watcher', { issueKey: 'DEMO-5', accountId: 'acc-1', confirm: true }],
     [
       'jira_create_issue',
       { projectKey: 'DEMO', issueType: 'Sub-task', summary: 'x', parentKey: 'DEMO-5' },

@@ -283,6 +283,133 @@ function poisonedJira(req: IncomingMessage, res: ServerResponse): void {
       send(201);
       return;
     }
+    // --- structure & collaboration (SP) ---
+    case 'GET /project/DEMO/version': {
+      send(200, {
+        values: [{ id: '10000', name: '1.0', released: true, leak: opsRef('version') }],
+        startAt: 0,
+        total: 1,
+        isLast: true,
+      });
+      return;
+    }
+    case 'POST /version': {
+      send(201, { id: '10001', name: 'x', released: false, leak: opsRef('new version') });
+      return;
+    }
+    case 'GET /project/DEMO/component': {
+      send(200, {
+        values: [{ id: '10000', name: 'API', issueCount: 1, leak: opsRef('component') }],
+        startAt: 0,
+        total: 1,
+        isLast: true,
+      });
+      return;
+    }
+    case 'GET /issueLink/10001': {
+      send(200, {
+        id: '10001',
+        type: LINK_TYPE,
+        outwardIssue: { key: 'DEMO-1', fields: { summary: 'Demo DEMO-1' } },
+        inwardIssue: { key: 'DEMO-2', fields: { summary: 'Demo DEMO-2', leak: opsRef('link') } },
+      });
+      return;
+    }
+    case 'DELETE /issueLink/10001':
+    case 'POST /issue/KEY/watchers':
+    case 'DELETE /issue/KEY/watchers': {
+      send(204);
+      return;
+    }
+    case 'POST /issue/KEY/remotelink': {
+      send(201, { id: 10000, self: 'http://jira.invalid/rest/api/issue/DEMO-1/remotelink/10000' });
+      return;
+    }
+    case 'GET /issue/KEY/watchers': {
+      send(200, {
+        watchCount: 1,
+        watchers: [{ accountId: 'acc-1', displayName: 'Alice', leak: opsRef('watcher') }],
+      });
+      return;
+    }
+    // --- agile (AG): an OPS board, a board in no project, OPS issues in the backlog ---
+    case 'GET /rest/agile/1.0/board': {
+      send(200, {
+        values: [
+          { id: 1, name: 'Demo board', type: 'scrum', location: { projectKey: 'DEMO' } },
+          {
+            id: 2,
+            name: 'LEAK summary OPS board',
+            type: 'kanban',
+            location: { projectKey: 'OPS' },
+          },
+          {
+            id: 3,
+            name: 'LEAK summary personal board',
+            type: 'kanban',
+            location: { userAccountId: 'x' },
+          },
+        ],
+        startAt: 0,
+        maxResults: 50,
+        total: 3,
+        isLast: true,
+      });
+      return;
+    }
+    case 'GET /rest/agile/1.0/board/1': {
+      send(200, { id: 1, name: 'Demo board', type: 'scrum', location: { projectKey: 'DEMO' } });
+      return;
+    }
+    case 'GET /rest/agile/1.0/board/1/sprint': {
+      send(200, {
+        values: [
+          { id: 5, name: 'Sprint 5', state: 'active', originBoardId: 1, leak: opsRef('sprint') },
+          { id: 6, name: 'LEAK summary shared sprint', state: 'future', originBoardId: 2 },
+        ],
+        isLast: true,
+      });
+      return;
+    }
+    case 'GET /rest/agile/1.0/board/2': {
+      send(200, { id: 2, name: 'LEAK summary OPS board', location: { projectKey: 'OPS' } });
+      return;
+    }
+    case 'GET /rest/agile/1.0/board/1/backlog': {
+      send(200, {
+        issues: [
+          demoIssue('DEMO-1'),
+          {
+            ...opsRef('backlog'),
+            fields: { ...opsRef('backlog').fields, project: { key: 'OPS' } },
+          },
+        ],
+        startAt: 0,
+        maxResults: 25,
+        total: 2,
+      });
+      return;
+    }
+    case 'GET /rest/agile/1.0/sprint/5': {
+      send(200, { id: 5, name: 'Sprint 5', state: 'active', originBoardId: 1 });
+      return;
+    }
+    case 'POST /rest/agile/1.0/sprint':
+    case 'POST /rest/agile/1.0/sprint/5': {
+      send(200, {
+        id: 5,
+        name: 'Sprint 5',
+        state: 'active',
+        originBoardId: 1,
+        leak: opsRef('new sprint'),
+      });
+      return;
+    }
+    case 'POST /rest/agile/1.0/sprint/5/issue':
+    case 'POST /rest/agile/1.0/backlog/issue': {
+      send(204);
+      return;
+    }
     default: {
       send(404, { errorMessages: [`no route ${route}`], errors: {} });
       return;
@@ -348,6 +475,19 @@ describe('JIRA_PROJECTS=DEMO against a Jira that embeds OPS issues in every answ
     jira_assign_issue: { issueKey: 'DEMO-1', accountId: null },
     jira_add_worklog: { issueKey: 'DEMO-1', timeSpent: '1h' },
     jira_link_issues: { issueKey: 'DEMO-1', linkType: 'Blocks', targetIssueKey: 'DEMO-2' },
+    jira_list_versions: { projectKey: 'DEMO' },
+    jira_create_version: { projectKey: 'DEMO', name: 'x' },
+    jira_list_components: { projectKey: 'DEMO' },
+    jira_delete_link: { linkId: '10001', confirm: true },
+    jira_add_remote_link: { issueKey: 'DEMO-1', url: 'https://x.example', title: 'x' },
+    jira_add_watcher: { issueKey: 'DEMO-1', accountId: 'acc-1' },
+    jira_remove_watcher: { issueKey: 'DEMO-1', accountId: 'acc-1', confirm: true },
+    jira_list_boards: {},
+    jira_list_sprints: { boardId: 1 },
+    jira_get_board_backlog: { boardId: 1 },
+    jira_create_sprint: { boardId: 1, name: 'x' },
+    jira_update_sprint: { sprintId: 5, name: 'y' },
+    jira_move_to_sprint: { issueKeys: ['DEMO-1', 'DEMO-2'], sprintId: 5 },
   };
 
   it('covers every tool of the catalog', () => {

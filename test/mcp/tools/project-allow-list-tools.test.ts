@@ -102,10 +102,17 @@ describe('JIRA_PROJECTS=DEMO enforced on every tool (sandbox has DEMO and OPS)',
   });
 
   it('shows the key but not the content of a linked issue in another project', async () => {
-    const { data } = await call('jira_get_issue', { issueKey: 'DEMO-10' });
+    const { data, text } = await call('jira_get_issue', { issueKey: 'DEMO-10' });
     expect(data['links']).toEqual([
-      { key: 'OPS-2', summary: null, status: null, relation: 'relates to' },
+      {
+        key: 'OPS-2',
+        summary: null,
+        status: null,
+        outsideAllowedProjects: true,
+        relation: 'relates to',
+      },
     ]);
+    expect(text).toContain('- relates to **OPS-2** (outside the allowed projects)');
   });
 
   it('still allows tools that are not about a project', async () => {

@@ -58,13 +58,16 @@ describe('site read tools over MCP against the Jira sandbox', () => {
     expect(types.map((t) => t['name'])).toEqual(['Epic', 'Task', 'Bug', 'Story', 'Sub-task']);
     const subtask = types.find((t) => t['name'] === 'Sub-task');
     expect(subtask).toMatchObject({ id: '10004', subtask: true });
+    // Reporter is required but Jira fills it (hasDefaultValue), as on Jira Cloud.
     expect((subtask?.['requiredFields'] as Structured[]).map((f) => f['fieldId'])).toEqual([
       'summary',
+      'reporter',
       'parent',
     ]);
     const task = types.find((t) => t['name'] === 'Task');
     expect((task?.['requiredFields'] as Structured[]).map((f) => f['fieldId'])).toEqual([
       'summary',
+      'reporter',
     ]);
     expect((task?.['optionalFields'] as Structured[]).map((f) => f['fieldId'])).toContain(
       'description',
