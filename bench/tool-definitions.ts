@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { TOOLSET_NAMES } from '../src/mcp/tools/toolsets.js';
+import { TOOLSET_NAMES } from '../src/config/toolsets.js';
 import {
   DEFAULT_SET_BUDGET_CHARS,
   measureToolsets,

@@ -16,6 +16,10 @@ const SECRET_SETTINGS: ReadonlyMap<string, string> = new Map([
   ['INTROSPECTION_CLIENT_ID', 'the MCP function checks tokens in-process'],
   ['OIDC_CLIENT_SECRET', 'store it with `oidc set-client-secret`'],
   ['ATLASSIAN_CLIENT_SECRET', 'store it with `atlassian set-client-secret`'],
+  // Container settings (serve only) that hold a secret: in a Lambda
+  // environment they would sit in plaintext in the template and the console.
+  ['DATABASE_URL', 'the stack stores everything in DynamoDB (STORAGE=postgres is for serve)'],
+  ['METRICS_TOKEN', 'the functions serve no /metrics (it is served by `serve` only)'],
 ]);
 
 /** Set by the stack from its own resources or its Jira props (jiraAuth, jiraBaseUrl, atlassian). */

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import type { ToolsetName } from '../mcp/tools/toolsets.js';
+import type { ToolsetName } from './toolsets.js';
 import { resolveToolSelection } from './tool-selection.js';
 
 const boolean = z
@@ -492,6 +492,13 @@ export function loadConfig(
   if (raw.STORAGE === 'postgres' && raw.DATABASE_URL === undefined) {
     throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required with STORAGE=postgres');
   }
+  // Replicas share the database, so they must share the key of what it
+  // stores encrypted; a key file made in each DATA_DIR would differ.
+  if (raw.STORAGE === 'postgres' && raw.MASTER_KEY === undefined && raw.KMS_KEY_ID === undefined) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MASTER_KEY: required with STORAGE=postgres (or KMS_KEY_ID): every replica must encrypt and decrypt stored secrets with the same key',
+    );
+  }
   // Refused rather than ignored, as for DynamoDB: records written elsewhere
   // would be lost to the other replicas.
   if (
@@ -764,7 +771,11 @@ export const SETTINGS_HELP: readonly [string, string, string][] = [
   ],
   ['GRANT_TTL', 'absolute lifetime of a grant (all its tokens), seconds', '7776000'],
   ['CODE_TTL', 'authorization code lifetime, seconds (max 60)', '60'],
-  ['MASTER_KEY', '32-byte base64 key for envelope encryption', 'key file in DATA_DIR'],
+  [
+    'MASTER_KEY',
+    '32-byte base64 key for envelope encryption; required with STORAGE=postgres unless KMS_KEY_ID (every replica needs the same key)',
+    'key file in DATA_DIR',
+  ],
   ['SESSION_TTL', 'sign-in session lifetime at the authorization pages, seconds', '3600'],
   [
     'PURGE_INTERVAL_SECONDS',

@@ -19,7 +19,7 @@ import {
   TOOLSET_NAMES,
   TOOLSET_TOOL_NAMES,
   type ToolsetName,
-} from '../mcp/tools/toolsets.js';
+} from './toolsets.js';
 
 /** The parsed selection: toolsets in force and the explicit tool list (empty: none). */
 export interface ToolSelection {

@@ -407,6 +407,10 @@ export class JiraTransport {
       }
 
       const { status } = outcome;
+      // After a redirect to another origin (a download's media host) the
+      // credential was not sent, so that host's 401 says nothing about it:
+      // the provider must not refresh it or mark the person's link broken.
+      const credentialSent = sendHeaders['Authorization'] !== undefined;
       // A refused credential answered as anonymous is reported, never read as data.
       const masked = maskedCredentialError(
         outcome.headers.get('x-seraph-loginreason'),
@@ -414,7 +418,7 @@ export class JiraTransport {
         operation,
       );
       if (masked !== undefined) {
-        if (status === 401) {
+        if (status === 401 && credentialSent) {
           throw new RejectedCredentialError(masked, { status: 401, bodyText: outcome.text });
         }
         throw masked;
@@ -474,7 +478,7 @@ export class JiraTransport {
         attempts: attempt,
         redact,
       });
-      if (status === 401) {
+      if (status === 401 && credentialSent) {
         throw new RejectedCredentialError(jiraError, { status: 401, bodyText: outcome.text });
       }
       throw jiraError;

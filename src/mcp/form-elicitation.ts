@@ -27,13 +27,17 @@ export interface FormElicitation {
 
 /**
  * The person's answer, or why there is none: `unavailable` when the client
- * answered with an error or the answer could not be awaited (no room,
- * stream gone), `timeout` when nobody answered in time.
+ * answered with an error or the request could not be sent, `busy` when the
+ * form could not be asked or awaited although the client supports it (no
+ * room in the table, the call's stream gone), `timeout` when nobody
+ * answered in time. Only `unavailable` may fall back to the `confirm`
+ * argument: a model could otherwise fill the table (or drop the stream) to
+ * skip the form.
  */
 export type FormElicitationResult =
   | { action: 'accept'; content: Record<string, unknown> }
   | { action: 'decline' | 'cancel' }
-  | { action: 'unavailable' | 'timeout' };
+  | { action: 'unavailable' | 'busy' | 'timeout' };
 
 /** Sends one JSON-RPC request to the client on the calling request's stream. */
 export type SendToClient = (message: {
@@ -90,7 +94,7 @@ export class PendingElicitations {
   /**
    * Sends `request` through `send` and waits for the person's answer, the
    * timeout, or `signal` (the call's stream closed). Never throws: a full
-   * table or a failed send is `unavailable`.
+   * table or a closed stream is `busy`, a failed send `unavailable`.
    */
   async ask(
     grantKey: string,
@@ -101,9 +105,9 @@ export class PendingElicitations {
   ): Promise<FormElicitationResult> {
     const held = this.#perGrant.get(grantKey) ?? 0;
     if (this.#pending.size >= MAX_PENDING_ELICITATIONS || held >= MAX_PENDING_PER_GRANT) {
-      return { action: 'unavailable' };
+      return { action: 'busy' };
     }
-    if (signal?.aborted === true) return { action: 'unavailable' };
+    if (signal?.aborted === true) return { action: 'busy' };
     const id = `${ID_PREFIX}${randomUUID()}`;
     let settle: (result: FormElicitationResult) => void = () => undefined;
     const answered = new Promise<FormElicitationResult>((resolve) => {
@@ -113,7 +117,7 @@ export class PendingElicitations {
       finish({ action: 'timeout' });
     }, this.#timeoutMs);
     const onAbort = (): void => {
-      finish({ action: 'unavailable' });
+      finish({ action: 'busy' });
     };
     const finish = (result: FormElicitationResult): void => {
       if (!this.#pending.delete(id)) return;

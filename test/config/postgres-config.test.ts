@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { describeDatabaseUrl } from '../../src/storage/postgres/database-url.js';
 
 const URL_WITH_SECRET = 'postgres://gw:s3cret-pw@db.internal:5432/gateway?sslmode=verify-full';
+/** Replicas share one key (32 bytes, base64). */
+const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** Message of the ConfigError `loadConfig(env)` throws. */
 function refusal(env: Record<string, string>): string {
@@ -17,7 +19,7 @@ function refusal(env: Record<string, string>): string {
 
 describe('PostgreSQL settings (STORAGE=postgres, DATABASE_URL, DATABASE_POOL_SIZE)', () => {
   it('takes the URL as given, TLS options included, with a pool of 10 by default', () => {
-    const config = loadConfig({ STORAGE: 'postgres', DATABASE_URL: URL_WITH_SECRET });
+    const config = loadConfig({ STORAGE: 'postgres', DATABASE_URL: URL_WITH_SECRET, MASTER_KEY });
     expect(config.storage).toBe('postgres');
     expect(config.postgres).toStrictEqual({ url: URL_WITH_SECRET, poolSize: 10 });
     expect(config.dynamoDb).toBeUndefined();
@@ -26,13 +28,15 @@ describe('PostgreSQL settings (STORAGE=postgres, DATABASE_URL, DATABASE_POOL_SIZ
   it('takes a pool size and a postgresql:// URL with a CA file', () => {
     const url = 'postgresql://gw@db/gateway?sslmode=verify-full&sslrootcert=/etc/ssl/db-ca.pem';
     expect(
-      loadConfig({ STORAGE: 'postgres', DATABASE_URL: url, DATABASE_POOL_SIZE: '25' }).postgres,
+      loadConfig({ STORAGE: 'postgres', DATABASE_URL: url, DATABASE_POOL_SIZE: '25', MASTER_KEY })
+        .postgres,
     ).toStrictEqual({ url, poolSize: 25 });
   });
 
   it('lets ROLE=mcp check tokens in-process on the shared database (no introspection credential)', () => {
     expect(
-      loadConfig({ STORAGE: 'postgres', DATABASE_URL: URL_WITH_SECRET, ROLE: 'mcp' }).introspection,
+      loadConfig({ STORAGE: 'postgres', DATABASE_URL: URL_WITH_SECRET, ROLE: 'mcp', MASTER_KEY })
+        .introspection,
     ).toBeUndefined();
   });
 
@@ -40,6 +44,19 @@ describe('PostgreSQL settings (STORAGE=postgres, DATABASE_URL, DATABASE_POOL_SIZ
     expect(refusal({ STORAGE: 'postgres' })).toBe(
       'Invalid configuration:\n  DATABASE_URL: required with STORAGE=postgres',
     );
+  });
+
+  it('requires a shared key (MASTER_KEY or KMS_KEY_ID) with STORAGE=postgres', () => {
+    expect(refusal({ STORAGE: 'postgres', DATABASE_URL: URL_WITH_SECRET })).toBe(
+      'Invalid configuration:\n  MASTER_KEY: required with STORAGE=postgres (or KMS_KEY_ID): every replica must encrypt and decrypt stored secrets with the same key',
+    );
+    expect(
+      loadConfig({
+        STORAGE: 'postgres',
+        DATABASE_URL: URL_WITH_SECRET,
+        KMS_KEY_ID: 'arn:aws:kms:eu-west-1:123456789012:key/abc-123',
+      }).kmsKeyId,
+    ).toBe('arn:aws:kms:eu-west-1:123456789012:key/abc-123');
   });
 
   it('refuses DATABASE_URL or DATABASE_POOL_SIZE without STORAGE=postgres', () => {
@@ -56,7 +73,7 @@ describe('PostgreSQL settings (STORAGE=postgres, DATABASE_URL, DATABASE_POOL_SIZ
     ['DATABASE_POOL_SIZE', '0', 'DATABASE_POOL_SIZE'],
     ['DATABASE_POOL_SIZE', '1001', 'must be at most 1000'],
   ])('refuses %s=%s', (name, value, message) => {
-    const base = { STORAGE: 'postgres', DATABASE_URL: 'postgres://db/gateway' };
+    const base = { STORAGE: 'postgres', DATABASE_URL: 'postgres://db/gateway', MASTER_KEY };
     expect(refusal({ ...base, [name]: value })).toContain(message);
   });
 
@@ -64,6 +81,7 @@ describe('PostgreSQL settings (STORAGE=postgres, DATABASE_URL, DATABASE_POOL_SIZ
     const message = refusal({
       STORAGE: 'postgres',
       DATABASE_URL: 'postgres://gw:s3cret-pw@db/gateway?sslmode=bogus',
+      MASTER_KEY,
     });
     expect(message).not.toContain('s3cret-pw');
   });

@@ -4,6 +4,7 @@
  * was not verified): the build context the Dockerfile expects, the runtime
  * stage's user and health check, and compose.yaml's gateway + PostgreSQL.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -152,5 +153,30 @@ describe('compose.yaml (gateway + PostgreSQL)', () => {
     const grace = Number(/^(\d+)s$/.exec(gateway?.stop_grace_period ?? '')?.[1]);
     expect(grace).toBeGreaterThan(config.shutdownTimeoutSeconds);
     expect(config.metrics.enabled).toBe(true);
+  });
+
+  it('every POSTGRES_PASSWORD its recipes make fits the DATABASE_URL it is pasted into', () => {
+    // The password goes into the URL's userinfo unescaped: a `/`, `?` or `#`
+    // (base64 output has `/`) would end the authority and stop the start.
+    const composeText = readFileSync(path.join(ROOT, 'compose.yaml'), 'utf8');
+    const deployText = readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8');
+    const recipes = [
+      ...composeText.matchAll(/POSTGRES_PASSWORD=\$\((openssl rand -\w+ \d+)\)/g),
+      ...composeText.matchAll(/set POSTGRES_PASSWORD \(e\.g\. (openssl rand -\w+ \d+)[;)]/g),
+      ...deployText.matchAll(/POSTGRES_PASSWORD=\$\((openssl rand -\w+ \d+)\)/g),
+    ].map((m) => m[1] ?? '');
+    expect(recipes).toHaveLength(3);
+    const template = compose.services.gateway?.environment?.DATABASE_URL ?? '';
+    for (const recipe of recipes) {
+      // 40 draws: a recipe that yields a `/` a third of the time cannot pass by luck.
+      for (let i = 0; i < 40; i += 1) {
+        const password = execFileSync('sh', ['-c', recipe], { encoding: 'utf8' }).trim();
+        const url = template.replace('${POSTGRES_PASSWORD}', password);
+        const config = loadConfig({ STORAGE: 'postgres', DATABASE_URL: url });
+        const parsed = new URL(config.postgres?.url ?? '');
+        expect(decodeURIComponent(parsed.password)).toBe(password);
+        expect(parsed.host).toBe('postgres:5432');
+      }
+    }
   });
 });

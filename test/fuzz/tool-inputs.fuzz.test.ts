@@ -17,6 +17,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_TOOLS } from '../../src/mcp/tools/catalog.js';
 import { SANDBOX_USERS } from '../../src/sandbox/index.js';
 import { FUZZ_MCP_URL, startFuzzMcp, type FuzzMcp } from '../helpers/fuzz-mcp.js';
 import { adversarialJql, adversarialMarkdown, nastyString } from './fuzz-arbitraries.js';
@@ -38,31 +39,11 @@ import {
   type JsonSchema,
 } from './schema-arbitrary.js';
 
-/** The tools the gateway has; the suite fails if tools/list stops offering one. */
-const TOOL_NAMES = [
-  'jira_whoami',
-  'jira_list_projects',
-  'jira_search_issues',
-  'jira_get_issue',
-  'jira_list_comments',
-  'jira_get_transitions',
-  'jira_get_create_metadata',
-  'jira_find_users',
-  'jira_create_issue',
-  'jira_update_issue',
-  'jira_add_comment',
-  'jira_transition_issue',
-  'jira_assign_issue',
-  'jira_add_worklog',
-  'jira_link_issues',
-  // agile (AG)
-  'jira_list_boards',
-  'jira_list_sprints',
-  'jira_get_board_backlog',
-  'jira_create_sprint',
-  'jira_update_sprint',
-  'jira_move_to_sprint',
-] as const;
+/**
+ * Every tool of the catalog: the fuzz MCP runs with TOOLSETS=all, so each
+ * one is listed and fuzzed; the suite fails if tools/list stops offering one.
+ */
+const TOOL_NAMES: readonly string[] = ALL_TOOLS.map((tool) => tool.name);
 
 const BUDGET: FuzzBudget = { runs: 30, timeMs: 3_000 };
 
@@ -118,6 +99,23 @@ const HINTS: Hints = {
   comment: adversarialMarkdown,
   query: nastyString,
   nextPageToken: nastyString,
+  // attachments: the sandbox's seeded files (DEMO-1), one unknown id, hostile names
+  attachmentId: fc.constantFrom('10000', '10001', '10002', '99999'),
+  fileName: fc.oneof(
+    fc.constantFrom('checkout-button.png', 'design-review-notes.txt', 'notes.md', '../etc/passwd'),
+    nastyString,
+  ),
+  content: fc.oneof(adversarialMarkdown, fc.constantFrom('aGVsbG8=', '!!not base64!!')),
+  // collaboration: web links the sandbox accepts, and schemes it must refuse
+  url: fc.oneof(
+    fc.constantFrom(
+      'https://example.com/runbook',
+      'http://127.0.0.1:1/x?y=z#w',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+    ),
+    nastyString,
+  ),
 };
 
 const UNEXPECTED = 'The gateway hit an unexpected error';
@@ -141,7 +139,7 @@ function post(body: string): FuzzRequest {
 }
 
 beforeAll(async () => {
-  mcp = await startFuzzMcp();
+  mcp = await startFuzzMcp({ TOOLSETS: 'all' });
   const request = post('{"jsonrpc":"2.0","id":0,"method":"tools/list"}');
   const observed = await exchange(mcp.fetch, request);
   const listed = jsonBody(request, observed) as {

@@ -12,6 +12,7 @@
  * what it left behind.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   chownSync,
   existsSync,
@@ -34,7 +35,11 @@ const TEMPLATE = 'gateway_migrated';
 
 export interface PostgresServer {
   port: number;
-  /** The URL of `database` on this server (no password: trust on loopback). */
+  /**
+   * The URL of `database` on this server, with the superuser's random
+   * password: 127.0.0.1 is shared by every local account, so the server
+   * does not trust it (a local superuser could run programs as `postgres`).
+   */
   url(database: string): string;
   /** A new empty database; returns its URL. */
   createDatabase(): Promise<string>;
@@ -89,12 +94,30 @@ function postmasterPid(dataDir: string): number | undefined {
 }
 
 /**
+ * Whether `pid` is a `postgres` server started on `dataDir` (its command
+ * line `postgres -D <dataDir> …`). The pid files are writable by others
+ * (/tmp is world-writable; the data directory belongs to `postgres`), and
+ * this runs as root: only a process proven to be that cluster's postmaster
+ * is signalled, never whatever pid a file names.
+ */
+function isPostmasterOf(pid: number, dataDir: string): boolean {
+  try {
+    const args = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0');
+    const flag = args.indexOf('-D');
+    return path.basename(args[0] ?? '') === 'postgres' && flag !== -1 && args[flag + 1] === dataDir;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Stops the cluster in `dir` at once (immediate shutdown) and deletes the
  * directory; synchronous, for exit hooks. Safe to call twice.
  */
 export function killCluster(dir: string): void {
-  const pid = postmasterPid(path.join(dir, 'data'));
-  if (pid !== undefined) {
+  const dataDir = path.join(dir, 'data');
+  const pid = postmasterPid(dataDir);
+  if (pid !== undefined && isPostmasterOf(pid, dataDir)) {
     try {
       process.kill(pid, 'SIGQUIT');
     } catch {
@@ -152,14 +175,31 @@ export async function startPostgresServer(
   };
   process.once('exit', onExit);
   const dataDir = path.join(dir, 'data');
+  const password = randomBytes(18).toString('hex');
+  const passwordFile = path.join(dir, 'superuser-password');
   try {
     if (user !== undefined) chownSync(dir, user.uid, user.gid);
+    // initdb reads the superuser's password from a file only its user can read.
+    writeFileSync(passwordFile, password, { mode: 0o600 });
+    if (user !== undefined) chownSync(passwordFile, user.uid, user.gid);
     const [initdb, initArgs] = command(
       path.join(bin, 'initdb'),
-      ['-D', dataDir, '-U', SUPERUSER, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      [
+        '-D',
+        dataDir,
+        '-U',
+        SUPERUSER,
+        '--auth=scram-sha-256',
+        `--pwfile=${passwordFile}`,
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-sync',
+      ],
       user,
     );
     execFileSync(initdb, initArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+    rmSync(passwordFile);
   } catch (error) {
     process.off('exit', onExit);
     killCluster(dir);
@@ -206,7 +246,7 @@ export async function startPostgresServer(
     }),
   );
   const url = (database: string): string =>
-    `postgres://${SUPERUSER}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+    `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   try {
     await waitForServer(url('postgres'), child, () => log);
   } catch (error) {
@@ -216,6 +256,8 @@ export async function startPostgresServer(
   }
 
   const admin = new pg.Client({ connectionString: url('postgres') });
+  // A server stopped under it (reaped, killed) must not crash the test process.
+  admin.on('error', () => undefined);
   await admin.connect();
   let databases = 0;
   let template: Promise<void> | undefined;

@@ -233,4 +233,13 @@ describe('GatewayStack: functions', () => {
     );
     expect(() => parseExtraSettings({ DYNAMODB_TABLE: 'x' })).toThrow('set by the stack');
   });
+
+  it('refuses the secrets of the container settings (DATABASE_URL, METRICS_TOKEN) before they reach the template', () => {
+    expect(() =>
+      parseExtraSettings({ DATABASE_URL: 'postgres://gateway:s3cret@db.example.com/gateway' }),
+    ).toThrow('DATABASE_URL must not be set on Lambda');
+    expect(() =>
+      parseExtraSettings({ METRICS: 'true', METRICS_TOKEN: 'a-scrape-secret-0123456789' }),
+    ).toThrow('METRICS_TOKEN must not be set on Lambda');
+  });
 });

@@ -182,6 +182,38 @@ describe('JiraTransport download limits against a stub (redirect policy, streami
     expect(sent.every((r) => r.headers.authorization?.startsWith('Basic '))).toBe(true);
   });
 
+  it("does not report the media host's 401 as a refused Jira credential (it never got one)", async () => {
+    const media = await startStubServer();
+    try {
+      media.handle(() => ({
+        status: 401,
+        headers: { 'x-seraph-loginreason': 'AUTHENTICATED_FAILED' },
+        body: { message: 'signed URL expired' },
+      }));
+      stub.handle(() => ({ status: 303, headers: { location: `${media.url}/file/1?token=t` } }));
+      const rejections: number[] = [];
+      const { client } = clientFor(stub.url, {
+        maxRetries: 0,
+        credentials: {
+          get: () =>
+            Promise.resolve({ kind: 'bearer', baseUrl: stub.url, accessToken: 'person-token' }),
+          // Would refresh the token (OAuth) or mark the link broken (API token).
+          rejected: (_credentials, rejection) => {
+            rejections.push(rejection.status);
+            return Promise.resolve(true);
+          },
+        },
+      });
+      const error = await caught(() => client.downloadAttachment('DEMO-1', '1', 100));
+      expect((error as JiraError).code).toBe('unauthorized');
+      expect(rejections).toEqual([]);
+      expect(media.requests).toHaveLength(1);
+      expect(media.requests[0]?.headers.authorization).toBeUndefined();
+    } finally {
+      await media.close();
+    }
+  });
+
   it('never follows redirects for JSON calls', async () => {
     stub.handle(() => ({ status: 303, headers: { location: '/elsewhere' } }));
     const before = stub.requests.length;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLambdaConfig } from '../../src/entry/lambda-config.js';
 import { ALL_TOOLS } from '../../src/mcp/tools/catalog.js';
-import { TOOLSETS } from '../../src/mcp/tools/toolsets.js';
+import { TOOLSETS } from '../../src/config/toolsets.js';
 import { createPrincipal, mintToken } from '../mcp/helpers/tokens.js';
 import { httpApiEvent, resultText } from './helpers/http-api-event.js';
 import { PUBLIC_URL, startLambdaBed, type LambdaBed } from './helpers/lambda-bed.js';

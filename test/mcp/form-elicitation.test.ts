@@ -71,7 +71,7 @@ describe('PendingElicitations (MCP 2025-11-25 client/elicitation)', () => {
     const gone = new AbortController();
     const waiting = pending.ask('g:1', FORM, '2025-11-25', send, gone.signal);
     gone.abort();
-    await expect(waiting).resolves.toEqual({ action: 'unavailable' });
+    await expect(waiting).resolves.toEqual({ action: 'busy' });
     expect(pending.size).toBe(0);
   });
 
@@ -83,7 +83,7 @@ describe('PendingElicitations (MCP 2025-11-25 client/elicitation)', () => {
     );
     expect(pending.size).toBe(MAX_PENDING_PER_GRANT);
     for (const extra of waiting.slice(MAX_PENDING_PER_GRANT)) {
-      await expect(extra).resolves.toEqual({ action: 'unavailable' });
+      await expect(extra).resolves.toEqual({ action: 'busy' });
     }
     // Another grant still has room.
     void pending.ask('g:2', FORM, '2025-11-25', send);
@@ -136,6 +136,41 @@ describe('confirmDestructive (MCP 2025-11-25 client/elicitation, form mode)', ()
       message:
         'Nobody answered the confirmation request in time: Delete the link DEMO-1 blocks DEMO-2. Nothing was changed. Ask the person whether to go ahead before calling again.',
     });
+  });
+
+  it('does not fall back to confirm: true when the grant already holds MAX_PENDING_PER_GRANT forms', async () => {
+    const pending = new PendingElicitations(60_000);
+    const { send, ids } = recorder();
+    const elicitForm: ToolContext['elicitForm'] = (form) =>
+      pending.ask('g:1', form, '2025-11-25', send);
+    // A model filling the grant's table with waiting confirmations...
+    const waiting = Array.from({ length: MAX_PENDING_PER_GRANT }, () =>
+      confirmDestructive(context(elicitForm), request).catch((error: unknown) => error),
+    );
+    // ...cannot get one more destructive call through with `confirm: true`.
+    await expect(confirmDestructive(context(elicitForm), request)).rejects.toMatchObject({
+      code: 'confirmation_required',
+      message:
+        'The confirmation request could not be shown now: Delete the link DEMO-1 blocks DEMO-2. Nothing was changed. Finish or cancel the other confirmations first, then call again.',
+    });
+    for (const id of ids) {
+      pending.deliver('g:1', { jsonrpc: '2.0', id, result: { action: 'cancel' } });
+    }
+    for (const outcome of await Promise.all(waiting)) {
+      expect(outcome).toMatchObject({ code: 'confirmation_declined' });
+    }
+  });
+
+  it('does not fall back to confirm: true when the call stream went away before the answer', async () => {
+    const pending = new PendingElicitations(60_000);
+    const { send } = recorder();
+    const gone = new AbortController();
+    const elicitForm: ToolContext['elicitForm'] = (form) =>
+      pending.ask('g:1', form, '2025-11-25', send, gone.signal);
+    const outcome = confirmDestructive(context(elicitForm), request);
+    gone.abort();
+    await expect(outcome).rejects.toMatchObject({ code: 'confirmation_required' });
+    expect(pending.size).toBe(0);
   });
 
   it('without elicitation, proceeds only with confirm: true', async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALL_TOOLS } from '../../src/mcp/tools/catalog.js';
-import { TOOLSETS } from '../../src/mcp/tools/toolsets.js';
+import { TOOLSETS } from '../../src/config/toolsets.js';
 import { startMcpTestBed } from './helpers/test-bed.js';
 
 const inSets = (...sets: (keyof typeof TOOLSETS)[]): string[] =>

@@ -87,16 +87,30 @@ describe('POST /rest/api/3/issue/{issueIdOrKey}/transitions', () => {
   });
 
   it('applies a comment from update and accepts the resolution field', async () => {
+    const closing = {
+      type: 'doc',
+      version: 1,
+      content: [
+        { type: 'paragraph', content: [{ type: 'text', text: 'Closed from the transition' }] },
+      ],
+    };
     const body = {
       transition: { id: '31' },
       fields: { resolution: { name: 'Done' } },
-      update: { comment: [{ add: { body: { type: 'doc', version: 1, content: [] } } }] },
+      update: { comment: [{ add: { body: closing } }] },
     };
+    // Counted relative to the seeded comments (OPS-2 also holds a restricted internal note).
+    const before = obj((await state('OPS-2'))['comment']);
     const res = await t.call('POST', '/rest/api/3/issue/OPS-2/transitions', body);
     expect(res.status).toBe(204);
     const fields = await state('OPS-2');
     expect(fields['status']).toMatchObject({ name: 'Done' });
-    expect(obj(fields['comment'])['total']).toBe(2);
+    expect(fields['resolution']).toMatchObject({ name: 'Done' });
+    const after = obj(fields['comment']);
+    expect(after['total']).toBe(Number(before['total']) + 1);
+    const comments = arr(after['comments']);
+    expect(comments).toHaveLength(Number(before['total']) + 1);
+    expect(obj(comments.at(-1))['body']).toEqual(closing);
   });
 
   it("answers 400 for a transition not available from the current status, with Jira's message", async () => {

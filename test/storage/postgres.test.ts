@@ -9,6 +9,7 @@ import {
 import {
   createPostgresStorage,
   openPostgresStorage,
+  poolConfig,
   type PostgresStorage,
 } from '../../src/storage/postgres/open-postgres-storage.js';
 import type {
@@ -243,6 +244,37 @@ describe('PostgreSQL adapter: replicas sharing one database (ports.ts: atomic co
     const orphan = aToken(aGrant(), { kind: 'access' });
     await replica(0).tokens.save([orphan]);
     expect(await replica(1).tokens.findActive(orphan.tokenHash, 'access', T0 + 1)).toBeUndefined();
+  });
+
+  it('ends a gateway session left idle inside a transaction, so a stuck replica cannot hold the audit chain', async () => {
+    // A connection made with the gateway's own pool settings takes the
+    // chain's row lock and never finishes, like a process paused mid-transaction.
+    const stuck = new pg.Pool(
+      poolConfig({ connectionString: url, idleInTransactionTimeoutMs: 300 }),
+    );
+    stuck.on('error', () => undefined);
+    const session = await stuck.connect();
+    session.on('error', () => undefined);
+    try {
+      await replica(0).audit.append({
+        id: 'aud_first',
+        type: 'tool.called',
+        outcome: 'success',
+        at: T0,
+      });
+      await session.query('BEGIN');
+      await session.query('SELECT * FROM audit_chain WHERE id = 1 FOR UPDATE');
+      await replica(1).audit.append({
+        id: 'aud_second',
+        type: 'tool.called',
+        outcome: 'success',
+        at: T0 + 1,
+      });
+      expect((await replica(2).audit.chainState()).head).toMatchObject({ seq: 2 });
+    } finally {
+      session.release(true);
+      await stuck.end();
+    }
   });
 
   it('makes a revocation through one replica visible to the next check on another', async () => {

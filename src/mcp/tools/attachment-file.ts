@@ -94,7 +94,10 @@ export function decodeBase64(content: string): Uint8Array | undefined {
 
 /** A fence longer than any run of backticks in `text`, so the text cannot close it. */
 export function fenceFor(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  // A loop, not Math.max(...runs): a text attachment of a few megabytes can
+  // hold more backtick runs than a call may take arguments (RangeError).
+  let longest = 0;
+  for (const run of text.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
   return '`'.repeat(Math.max(3, longest + 1));
 }
 

@@ -41,6 +41,34 @@ function toView(a: JiraAttachment): z.infer<typeof ATTACHMENT_VIEW_SCHEMA> {
   };
 }
 
+/**
+ * Downloads one process holds at once. Each may hold ATTACHMENT_MAX_BYTES
+ * (and a third more once base64-encoded), so the bound on memory is this
+ * times the cap, whatever the number of parallel calls.
+ */
+export const MAX_ATTACHMENT_DOWNLOADS_IN_FLIGHT = 4;
+let downloadsInFlight = 0;
+
+/**
+ * Runs `download` in one of the process's download slots, reserved before
+ * it starts; with none free the call is refused at once (the model may
+ * retry), never queued without bound.
+ */
+export async function withDownloadSlot<T>(download: () => Promise<T>): Promise<T> {
+  if (downloadsInFlight >= MAX_ATTACHMENT_DOWNLOADS_IN_FLIGHT) {
+    throw new ToolUsageError(
+      'busy',
+      `The gateway is already reading ${MAX_ATTACHMENT_DOWNLOADS_IN_FLIGHT} attachments; try again in a moment.`,
+    );
+  }
+  downloadsInFlight += 1;
+  try {
+    return await download();
+  } finally {
+    downloadsInFlight -= 1;
+  }
+}
+
 function listing(attachments: readonly JiraAttachment[]): string {
   return attachments.map((a) => `${a.id} "${a.filename}"`).join('; ') || '(none)';
 }
@@ -121,7 +149,9 @@ const getAttachment = defineTool({
         `The file is larger than the ${maxBytes}-byte limit, so it is not shown inline.`,
       );
     }
-    const download = await context.jira.downloadAttachment(found.key, attachment.id, maxBytes);
+    const download = await withDownloadSlot(() =>
+      context.jira.downloadAttachment(found.key, attachment.id, maxBytes),
+    );
     if (kind === 'image') {
       if (download.truncated) {
         return asLink(

@@ -13,7 +13,7 @@ import { HISTORY_TOOLS } from './history-tools.js';
 import { FIND_USERS_TOOL, ORIENTATION_TOOLS } from './read-tools.js';
 import { STRUCTURE_TOOLS } from './structure-tools.js';
 import type { JiraTool } from './tool-definition.js';
-import { toolNamesOf } from './toolsets.js';
+import { toolNamesOf } from '../../config/toolsets.js';
 import { WORKFLOW_TOOLS } from './workflow-tools.js';
 
 /** In the order `tools/list` shows them: orientation, issue reading, site lookups, writes. */

@@ -7,7 +7,8 @@
  *   answer back (`context.elicitForm`): the person is asked in the client,
  *   whatever `confirm` says (the model cannot answer for them). Accept with
  *   the box ticked proceeds; decline, cancel or an unticked box is
- *   `confirmation_declined`; no answer in time is `confirmation_required`.
+ *   `confirmation_declined`; no answer in time, or no room to ask (too
+ *   many forms waiting, the call's stream gone), is `confirmation_required`.
  *   If the client cannot show the form after all (it answered with an
  *   error, or the answer reached another process), the rule below applies.
  * - Otherwise the call proceeds only with `confirm: true`, which the model
@@ -79,6 +80,15 @@ export async function confirmDestructive(
       throw declined(summary);
     }
     if (answer.action === 'decline' || answer.action === 'cancel') throw declined(summary);
+    if (answer.action === 'busy') {
+      // The client can show forms, so `confirm: true` must not stand in for
+      // one it could not be sent (a full table is no proof of consent).
+      throw new ToolUsageError(
+        'confirmation_required',
+        `The confirmation request could not be shown now: ${summary}. Nothing was changed. ` +
+          'Finish or cancel the other confirmations first, then call again.',
+      );
+    }
     if (answer.action === 'timeout') {
       throw new ToolUsageError(
         'confirmation_required',

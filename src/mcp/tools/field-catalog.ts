@@ -26,7 +26,10 @@ export class FieldIndex {
     for (const field of fields) {
       this.#byId.set(field.id, field);
       const name = field.name.toLowerCase();
-      this.#byName.set(name, [...(this.#byName.get(name) ?? []), field]);
+      // Appends in place: copying per field would be quadratic in a shared name.
+      const same = this.#byName.get(name);
+      if (same === undefined) this.#byName.set(name, [field]);
+      else same.push(field);
     }
   }
 

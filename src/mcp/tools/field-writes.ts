@@ -5,7 +5,7 @@
  * screen for jira_transition_issue).
  */
 import { z } from 'zod';
-import type { JiraTransition } from '../../jira/schemas.js';
+import type { JiraFieldMeta, JiraTransition } from '../../jira/schemas.js';
 import { metaById, shapeFields } from './field-values.js';
 import { ToolUsageError, type ToolContext } from './tool-definition.js';
 
@@ -20,6 +20,62 @@ export const FIELDS_INPUT = z
   .describe(
     'Other fields by id ("customfield_10030") or name ("Severity"), case-insensitive. Values: option/priority/version/component by name or id, users by accountId, dates "YYYY-MM-DD", numbers, lists for multi-value fields, null to clear.',
   );
+
+/** Jira Software's Epic Link field: its value is an issue key. */
+const EPIC_LINK = 'com.pyxis.greenhopper.jira:gh-epic-link';
+
+/** The key a shaped issue reference names (`{ key }`, or a bare key for Epic Link). */
+function referencedKey(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  const [only] = entries;
+  if (entries.length !== 1 || only === undefined || only[0] !== 'key') return undefined;
+  return typeof only[1] === 'string' ? only[1] : undefined;
+}
+
+/**
+ * Confines the `fields` values that name another issue (the parent, an
+ * Epic Link, issue links) to the allowed projects, as `parentKey` and
+ * jira_link_issues are: otherwise `fields: { parent: "OPS-1" }` would hang
+ * an allowed issue under a foreign one. A parent is asked of the confined
+ * client, so a moved issue is judged by where it lives now and sent by its
+ * current key; an id or a free-form object cannot be checked and is
+ * refused; issue links go through jira_link_issues only. Nothing changes
+ * when every project is allowed.
+ * @see Jira Cloud platform REST API v3, editIssue (parent, issuelinks)
+ */
+export async function confineIssueReferences(
+  context: ToolContext,
+  shaped: Record<string, unknown>,
+  meta: Readonly<Record<string, JiraFieldMeta>>,
+): Promise<Record<string, unknown>> {
+  if (!context.projects.restricted) return shaped;
+  const confined: Record<string, unknown> = { ...shaped };
+  for (const [id, value] of Object.entries(shaped)) {
+    const schema = meta[id]?.schema;
+    if (schema === undefined || value === null) continue;
+    if (schema.items === 'issuelinks' || schema.system === 'issuelinks') {
+      throw new ToolUsageError(
+        'invalid_arguments',
+        `Field ${id} links issues: use jira_link_issues, which checks both issues against the allowed projects.`,
+      );
+    }
+    const epicLink = schema.custom === EPIC_LINK;
+    if (schema.type !== 'issuelink' && !epicLink) continue;
+    const key = referencedKey(value);
+    if (key === undefined || !/^[A-Za-z][A-Za-z0-9_]*-\d+$/.test(key.trim())) {
+      throw new ToolUsageError(
+        'invalid_arguments',
+        `Field ${id} names an issue: give its key, like "DEMO-7" (an id cannot be checked against the allowed projects).`,
+      );
+    }
+    // Throws project_not_allowed for a key, or a current home, outside the list.
+    const current = (await context.jira.getIssue(key.trim(), { fields: ['project'] })).key;
+    confined[id] = epicLink && typeof value === 'string' ? current : { key: current };
+  }
+  return confined;
+}
 
 /** Set by the tool's own arguments, never through `fields`. */
 const CREATE_ARGUMENT_FIELDS = new Set(['project', 'issuetype']);
@@ -47,7 +103,9 @@ export async function createScreenFields(
   const meta = (await context.jira.getCreateMetaFields(projectKey, type.id)).filter(
     (f) => !CREATE_ARGUMENT_FIELDS.has(f.fieldId ?? f.key ?? ''),
   );
-  return shapeFields(fields, metaById(meta), `for creating a ${type.name} in ${projectKey}`);
+  const byId = metaById(meta);
+  const shaped = shapeFields(fields, byId, `for creating a ${type.name} in ${projectKey}`);
+  return confineIssueReferences(context, shaped, byId);
 }
 
 /**
@@ -60,7 +118,8 @@ export async function editScreenFields(
   fields: Readonly<Record<string, unknown>>,
 ): Promise<Record<string, unknown>> {
   const meta = await context.jira.getEditMeta(issueKey);
-  return shapeFields(fields, meta, `for editing ${issueKey}`);
+  const shaped = shapeFields(fields, meta, `for editing ${issueKey}`);
+  return confineIssueReferences(context, shaped, meta);
 }
 
 /**
@@ -68,12 +127,14 @@ export async function editScreenFields(
  * the transition has no screen).
  * @see Jira Cloud platform REST API v3, getTransitions (expand=transitions.fields)
  */
-export function transitionFields(
+export async function transitionFields(
+  context: ToolContext,
   transition: JiraTransition,
   fields: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
   const meta = Object.fromEntries(
     Object.entries(transition.fields ?? {}).map(([id, f]) => [id, { ...f, fieldId: id }]),
   );
-  return shapeFields(fields, meta, `of the transition "${transition.name}"`);
+  const shaped = shapeFields(fields, meta, `of the transition "${transition.name}"`);
+  return confineIssueReferences(context, shaped, meta);
 }

@@ -107,7 +107,9 @@ export class ToolUsageError extends Error {
     /** A destructive call came without the person's confirmation (see confirm-destructive.ts). */
     | 'confirmation_required'
     /** The person declined or dismissed the confirmation request. */
-    | 'confirmation_declined';
+    | 'confirmation_declined'
+    /** A bounded per-process resource (attachment downloads) is in full use; retry later. */
+    | 'busy';
 
   constructor(code: ToolUsageError['code'], message: string) {
     super(message);

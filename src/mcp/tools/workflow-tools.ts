@@ -64,7 +64,10 @@ const transitionIssue = defineTool({
         `${input.issueKey} has no transition "${input.transition}" from its current status. Available: ${options || '(none)'}.`,
       );
     }
-    const fields = input.fields === undefined ? undefined : transitionFields(chosen, input.fields);
+    const fields =
+      input.fields === undefined
+        ? undefined
+        : await transitionFields(context, chosen, input.fields);
     await context.jira.transitionIssue(input.issueKey, chosen.id, {
       ...(input.comment === undefined ? {} : { comment: markdownToAdf(input.comment) }),
       ...(fields === undefined ? {} : { fields }),

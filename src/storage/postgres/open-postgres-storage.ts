@@ -37,6 +37,12 @@ export interface PostgresStorageOptions {
   clock?: Clock;
   /** How long to wait for a connection before a query fails (ms, default 10 000). */
   connectionTimeoutMs?: number;
+  /**
+   * How long the server lets a session sit idle inside a transaction before
+   * ending it (ms, default 60 000): a stuck replica cannot hold the audit
+   * chain's row lock, or any other, for ever.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
 
 /** A PostgreSQL store: the ports plus a round trip to the server (readiness). */
@@ -44,14 +50,22 @@ export type PostgresStorage = Storage & { ping(): Promise<void> };
 
 const DEFAULT_POOL_SIZE = 10;
 
-function makePool(options: PostgresStorageOptions): pg.Pool {
-  const pool = new pg.Pool({
+/** The pool settings every gateway connection uses (exported for tests). */
+export function poolConfig(options: PostgresStorageOptions): pg.PoolConfig {
+  return {
     connectionString: options.connectionString,
     max: options.poolSize ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
     types: PG_TYPES,
     application_name: 'jira-mcp-gateway',
-  });
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60_000,
+    // No statement runs for long; one that does holds a connection and maybe locks.
+    statement_timeout: 30_000,
+  };
+}
+
+function makePool(options: PostgresStorageOptions): pg.Pool {
+  const pool = new pg.Pool(poolConfig(options));
   // An idle connection the server drops (restart, failover) must not crash
   // the process; the pool discards it and the next query opens another.
   pool.on('error', () => undefined);

@@ -107,6 +107,18 @@ const opsRef = (tag: string) => ({
   },
 });
 
+/** A text file on a DEMO issue whose every side property points into OPS. */
+const demoAttachment = (tag: string) => ({
+  id: '10001',
+  filename: 'notes.txt',
+  mimeType: 'text/plain',
+  size: 11,
+  created: '2026-01-01T00:00:00.000+0000',
+  author: { accountId: 'acc-1', displayName: 'Alice', leak: opsRef(`${tag} author`) },
+  content: 'http://jira.invalid/rest/api/3/attachment/content/10001',
+  issue: opsRef(tag),
+});
+
 const LINK_TYPE = { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' };
 
 /** A DEMO issue whose every issue-holding field points into OPS, in every shape Jira uses. */
@@ -145,6 +157,7 @@ const demoIssue = (key: string) => ({
       fields: { summary: 'LEAK moved', project: { key: 'OPS' } },
     },
     customfield_10400: { outer: { deeper: [{ issue: opsRef('deep') }] } },
+    attachment: [demoAttachment('attachment')],
   },
 });
 
@@ -332,6 +345,76 @@ function poisonedJira(req: IncomingMessage, res: ServerResponse): void {
       });
       return;
     }
+    // --- fields, attachments and history: OPS issues beside every entry ---
+    case 'GET /field': {
+      send(200, [
+        { id: 'summary', name: 'Summary', custom: false, schema: { type: 'string' } },
+        {
+          id: 'customfield_10014',
+          name: 'Epic Link',
+          custom: true,
+          schema: { type: 'any' },
+          leak: opsRef('field'),
+        },
+      ]);
+      return;
+    }
+    case 'GET /attachment/content/10001': {
+      res.statusCode = 200;
+      res.setHeader('content-type', 'text/plain');
+      res.end('Plain notes');
+      return;
+    }
+    case 'POST /issue/KEY/attachments': {
+      send(200, [demoAttachment('added attachment')]);
+      return;
+    }
+    case 'GET /issue/KEY/changelog': {
+      send(200, {
+        values: [
+          {
+            id: '100',
+            author: { accountId: 'acc-1', displayName: 'Alice', leak: opsRef('history author') },
+            created: '2026-01-01T00:00:00.000+0000',
+            items: [
+              {
+                field: 'IssueParentAssociation',
+                fieldtype: 'jira',
+                from: null,
+                fromString: null,
+                to: '99',
+                toString: 'OPS-7',
+                leak: opsRef('change item'),
+              },
+            ],
+            issue: opsRef('history'),
+          },
+        ],
+        startAt: 0,
+        maxResults: 50,
+        total: 1,
+        isLast: true,
+      });
+      return;
+    }
+    case 'GET /issue/KEY/worklog': {
+      send(200, {
+        worklogs: [
+          {
+            id: '9',
+            author: { accountId: 'acc-1', displayName: 'Alice', leak: opsRef('worklog author') },
+            started: '2026-01-01T09:00:00.000+0000',
+            timeSpent: '1h',
+            timeSpentSeconds: 3600,
+            issue: opsRef('listed worklog'),
+          },
+        ],
+        startAt: 0,
+        maxResults: 50,
+        total: 1,
+      });
+      return;
+    }
     // --- agile (AG): an OPS board, a board in no project, OPS issues in the backlog ---
     case 'GET /rest/agile/1.0/board': {
       send(200, {
@@ -488,6 +571,11 @@ describe('JIRA_PROJECTS=DEMO against a Jira that embeds OPS issues in every answ
     jira_create_sprint: { boardId: 1, name: 'x' },
     jira_update_sprint: { sprintId: 5, name: 'y' },
     jira_move_to_sprint: { issueKeys: ['DEMO-1', 'DEMO-2'], sprintId: 5 },
+    jira_list_fields: { query: 'epic', projectKey: 'DEMO', issueType: 'Task' },
+    jira_get_attachment: { issueKey: 'DEMO-1', attachmentId: '10001' },
+    jira_add_attachment: { issueKey: 'DEMO-1', fileName: 'notes.txt', content: 'Plain notes' },
+    jira_get_changelog: { issueKey: 'DEMO-1' },
+    jira_list_worklogs: { issueKey: 'DEMO-1' },
   };
 
   it('covers every tool of the catalog', () => {

@@ -115,6 +115,49 @@ describe('JIRA_PROJECTS=DEMO enforced on every tool (sandbox has DEMO and OPS)',
     expect(text).toContain('- relates to **OPS-2** (outside the allowed projects)');
   });
 
+  it('refuses a parent or issue links outside the list given through fields, before writing', async () => {
+    const posts = (): number =>
+      bed.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/rest/api/3/issue')
+        .length;
+    const before = posts();
+    const opsBefore = opsRequests().length;
+    const parent = await call('jira_create_issue', {
+      projectKey: 'DEMO',
+      issueType: 'Sub-task',
+      summary: 'x',
+      fields: { Parent: 'OPS-1' },
+    });
+    expect(parent.result.isError).toBe(true);
+    expect(parent.text).toBe(`Issue OPS-1 ${REFUSED_OPS}`);
+    const byObject = await call('jira_create_issue', {
+      projectKey: 'DEMO',
+      issueType: 'Sub-task',
+      summary: 'x',
+      fields: { parent: { id: '10020' } },
+    });
+    expect(byObject.result.isError).toBe(true);
+    expect(byObject.text).toBe(
+      'Field parent names an issue: give its key, like "DEMO-7" (an id cannot be checked against the allowed projects).',
+    );
+    expect(posts()).toBe(before);
+    expect(opsRequests().length).toBe(opsBefore);
+    // An allowed parent still works, sent by its key.
+    const allowed = await call('jira_create_issue', {
+      projectKey: 'DEMO',
+      issueType: 'Sub-task',
+      summary: 'child of DEMO-1',
+      fields: { parent: 'demo-1' },
+    });
+    expect(posts()).toBe(before + 1);
+    const sent = JSON.parse(
+      bed.sandbox.requests
+        .filter((r) => r.method === 'POST' && r.path === '/rest/api/3/issue')
+        .at(-1)?.body ?? '{}',
+    ) as { fields: Structured };
+    expect(sent.fields['parent']).toEqual({ key: 'DEMO-1' });
+    expect(allowed.text).not.toContain(REFUSED_OPS);
+  });
+
   it('still allows tools that are not about a project', async () => {
     const { result } = await call('jira_find_users', { query: 'alice' });
     expect(result.isError).toBeFalsy();

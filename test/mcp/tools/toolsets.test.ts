@@ -7,7 +7,7 @@ import {
   TOOLSETS,
   toolNamesOf,
   type ToolsetName,
-} from '../../../src/mcp/tools/toolsets.js';
+} from '../../../src/config/toolsets.js';
 
 const names = (tools: readonly { name: string }[]): string[] => tools.map((t) => t.name);
 const SETTINGS = { readOnly: false, enabledTools: [], toolsets: [...DEFAULT_TOOLSETS] };

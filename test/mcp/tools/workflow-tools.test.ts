@@ -88,7 +88,13 @@ describe('workflow tools over MCP against the Jira sandbox', () => {
       relation: 'blocks',
     });
     expect((await issue(blocked))['links'] as Structured[]).toEqual([
-      { key: blocker, summary: 'Blocker', status: 'To Do', relation: 'is blocked by' },
+      {
+        key: blocker,
+        summary: 'Blocker',
+        status: 'To Do',
+        relation: 'is blocked by',
+        outsideAllowedProjects: false,
+      },
     ]);
     const other = await createTask('Duplicate of blocker');
     const second = await call('jira_link_issues', {
@@ -98,7 +104,13 @@ describe('workflow tools over MCP against the Jira sandbox', () => {
     });
     expect(second.text).toBe(`Linked: ${other} is duplicated by ${blocker}.`);
     expect((await issue(other))['links'] as Structured[]).toEqual([
-      { key: blocker, summary: 'Blocker', status: 'To Do', relation: 'is duplicated by' },
+      {
+        key: blocker,
+        summary: 'Blocker',
+        status: 'To Do',
+        relation: 'is duplicated by',
+        outsideAllowedProjects: false,
+      },
     ]);
     const unknown = await call('jira_link_issues', {
       issueKey: blocker,

@@ -6,7 +6,9 @@
  *
  * Names only, no tool code: config.ts validates `TOOLSETS` and
  * `ENABLED_TOOLS` against these lists without loading the tools, and a test
- * keeps them equal to `ALL_TOOLS` (every tool in exactly one set).
+ * keeps them equal to `ALL_TOOLS` (every tool in exactly one set). It lives
+ * under src/config/ so the OAuth function, which parses the settings too,
+ * bundles no src/mcp/ module (test/lambda/bundle.test.ts).
  */
 
 export type ToolsetName =
