@@ -172,7 +172,11 @@ describe('compose.yaml (gateway + PostgreSQL)', () => {
       for (let i = 0; i < 40; i += 1) {
         const password = execFileSync('sh', ['-c', recipe], { encoding: 'utf8' }).trim();
         const url = template.replace('${POSTGRES_PASSWORD}', password);
-        const config = loadConfig({ STORAGE: 'postgres', DATABASE_URL: url });
+        const config = loadConfig({
+          STORAGE: 'postgres',
+          DATABASE_URL: url,
+          MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+        });
         const parsed = new URL(config.postgres?.url ?? '');
         expect(decodeURIComponent(parsed.password)).toBe(password);
         expect(parsed.host).toBe('postgres:5432');

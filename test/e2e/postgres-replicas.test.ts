@@ -250,6 +250,7 @@ describe('replicas on one PostgreSQL database (STORAGE=postgres)', () => {
     const failure = await startGatewayProcess({
       STORAGE: 'postgres',
       DATABASE_URL: `postgres://gw:s3cret-pw@127.0.0.1:${port}/gateway`,
+      MASTER_KEY: randomBytes(32).toString('base64'),
     }).then(
       () => new Error('the gateway started'),
       (error: unknown) => (error instanceof Error ? error : new Error(String(error))),

@@ -74,9 +74,14 @@ export class FieldCatalog {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The field index of the site `jira` talks to, from the cache or from Jira. */
-  async indexFor(jira: JiraApi): Promise<FieldIndex> {
-    const site = await jira.siteKey();
+  /**
+   * The field index of the site `jira` talks to, as `viewer` sees it, from
+   * the cache or from Jira. `viewer` undefined: the shared account's view;
+   * null: a view that must not be shared (not cached).
+   */
+  async indexFor(jira: JiraApi, viewer?: string | null): Promise<FieldIndex> {
+    if (viewer === null) return new FieldIndex(await jira.listFields());
+    const site = `${await jira.siteKey()}\n${viewer ?? ''}`;
     const now = this.#now();
     const cached = this.#cache.get(site, now);
     if (cached !== undefined) return cached;
@@ -98,3 +103,24 @@ export class FieldCatalog {
 
 /** The process-wide catalog tools use unless their context brings another. */
 export const SHARED_FIELD_CATALOG = new FieldCatalog();
+
+/**
+ * The field index for one tool call. Jira lists the fields of the projects
+ * the caller can see, so when each person acts as themselves (JIRA_AUTH not
+ * `service`) the list is cached per person: nobody sees field names only
+ * another person's projects have. A person-mode call whose account is not
+ * known is not cached at all.
+ * @see Jira Cloud platform REST API v3, getFields
+ */
+export function fieldIndexFor(context: {
+  jira: JiraApi;
+  fieldCatalog?: FieldCatalog | undefined;
+  jiraAccount?: { mode: string; actor?: { accountId: string } | undefined } | undefined;
+}): Promise<FieldIndex> {
+  const account = context.jiraAccount;
+  const viewer =
+    account === undefined || account.mode === 'service'
+      ? undefined
+      : (account.actor?.accountId ?? null);
+  return (context.fieldCatalog ?? SHARED_FIELD_CATALOG).indexFor(context.jira, viewer);
+}

@@ -1,5 +1,5 @@
 /** Field names or ids a caller asks to read, resolved against the site's field list. */
-import { SHARED_FIELD_CATALOG, type FieldIndex } from './field-catalog.js';
+import { fieldIndexFor, type FieldIndex } from './field-catalog.js';
 import { ToolUsageError, type ToolContext } from './tool-definition.js';
 
 /**
@@ -12,7 +12,7 @@ export async function resolveRequestedFields(
   context: ToolContext,
   names: readonly string[],
 ): Promise<{ fields: readonly string[] | '*all'; index: FieldIndex }> {
-  const index = await (context.fieldCatalog ?? SHARED_FIELD_CATALOG).indexFor(context.jira);
+  const index = await fieldIndexFor(context);
   if (names.includes('*all')) return { fields: '*all', index };
   const ids: string[] = [];
   const unknown: string[] = [];

@@ -4,7 +4,7 @@ import type { JiraFieldMeta } from '../../jira/schemas.js';
 import type { JiraFieldDetails } from '../../jira/schemas-fields.js';
 import { SCOPES } from '../../oauth/scopes.js';
 import { NAME_OR_ID_INPUT, PROJECT_KEY_INPUT, READ_ANNOTATIONS } from './common-schemas.js';
-import { SHARED_FIELD_CATALOG } from './field-catalog.js';
+import { fieldIndexFor } from './field-catalog.js';
 import { allowedValueText, metaById } from './field-values.js';
 import { defineTool, ToolUsageError, type JiraTool } from './tool-definition.js';
 
@@ -86,7 +86,7 @@ const listFields = defineTool({
         'Give both projectKey and issueType to see allowed values, or neither.',
       );
     }
-    const index = await (context.fieldCatalog ?? SHARED_FIELD_CATALOG).indexFor(context.jira);
+    const index = await fieldIndexFor(context);
     let screen: Record<string, JiraFieldMeta> | undefined;
     let typeName: string | null = null;
     if (input.projectKey !== undefined && input.issueType !== undefined) {

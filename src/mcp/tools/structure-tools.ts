@@ -73,6 +73,42 @@ const PAGE_OUTPUT = {
   isLast: z.boolean(),
 };
 
+/** The free-text filter both list tools take. */
+const NAME_QUERY_INPUT = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe('Text to find in name or description.');
+
+interface ListInput {
+  query?: string | undefined;
+  startAt?: number | undefined;
+  maxResults?: number | undefined;
+}
+
+/** The filter and paging of a list call, omitting what the caller left out. */
+function listRequest(input: ListInput): { query?: string; startAt?: number; maxResults: number } {
+  return {
+    ...(input.query === undefined ? {} : { query: input.query }),
+    ...(input.startAt === undefined ? {} : { startAt: input.startAt }),
+    maxResults: input.maxResults ?? 50,
+  };
+}
+
+/** A page's position, filling what Jira left out from the request (a missing isLast means last). */
+function pagePosition(
+  page: { startAt?: number | undefined; total?: number | undefined; isLast?: boolean | undefined },
+  input: ListInput,
+): { startAt: number; total: number | null; isLast: boolean } {
+  return {
+    startAt: page.startAt ?? input.startAt ?? 0,
+    total: page.total ?? null,
+    isLast: page.isLast ?? true,
+  };
+}
+
 /** "Showing 1–2 of 2" and where the next page starts. */
 function pageNote(startAt: number, shown: number, total: number | null, isLast: boolean): string {
   const range = shown === 0 ? 'none' : `${startAt + 1}–${startAt + shown}`;
@@ -95,13 +131,7 @@ const listVersions = defineTool({
       .max(3)
       .optional()
       .describe('Only versions in these states.'),
-    query: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('Text to find in name or description.'),
+    query: NAME_QUERY_INPUT,
     ...PAGE_INPUT,
   }),
   outputSchema: z.object({
@@ -113,14 +143,10 @@ const listVersions = defineTool({
   async run(input, context) {
     const page = await context.jira.listProjectVersions(input.projectKey, {
       ...(input.status === undefined ? {} : { statuses: input.status }),
-      ...(input.query === undefined ? {} : { query: input.query }),
-      ...(input.startAt === undefined ? {} : { startAt: input.startAt }),
-      maxResults: input.maxResults ?? 50,
+      ...listRequest(input),
     });
     const versions = page.values.map(toVersionView);
-    const startAt = page.startAt ?? input.startAt ?? 0;
-    const total = page.total ?? null;
-    const isLast = page.isLast ?? true;
+    const { startAt, total, isLast } = pagePosition(page, input);
     const lines = versions.length === 0 ? ['No versions match.'] : versions.map(versionLine);
     return {
       markdown: [
@@ -212,13 +238,7 @@ const listComponents = defineTool({
     'Arguments: projectKey ("DEMO"); query (optional) — text in the name or description; startAt/maxResults for paging.',
   inputSchema: z.object({
     projectKey: PROJECT_KEY_INPUT,
-    query: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('Text to find in name or description.'),
+    query: NAME_QUERY_INPUT,
     ...PAGE_INPUT,
   }),
   outputSchema: z.object({
@@ -228,15 +248,9 @@ const listComponents = defineTool({
   }),
   annotations: READ_ANNOTATIONS,
   async run(input, context) {
-    const page = await context.jira.listProjectComponents(input.projectKey, {
-      ...(input.query === undefined ? {} : { query: input.query }),
-      ...(input.startAt === undefined ? {} : { startAt: input.startAt }),
-      maxResults: input.maxResults ?? 50,
-    });
+    const page = await context.jira.listProjectComponents(input.projectKey, listRequest(input));
     const components = page.values.map(toComponentView);
-    const startAt = page.startAt ?? input.startAt ?? 0;
-    const total = page.total ?? null;
-    const isLast = page.isLast ?? true;
+    const { startAt, total, isLast } = pagePosition(page, input);
     const lines =
       components.length === 0
         ? ['No components match.']

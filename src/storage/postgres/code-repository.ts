@@ -1,43 +1,12 @@
 import type { Pool } from 'pg';
-import { formatScopes, parseStoredScopes } from '../../oauth/scopes.js';
+import { formatScopes } from '../../oauth/scopes.js';
+import { CODE_COLUMNS, type CodeRow, toCode } from '../sql-rows/code-row.js';
 import type {
   AuthorizationCodeRecord,
   AuthorizationCodeRepository,
   ConsumeCodeResult,
 } from '../ports.js';
 import { conflictOr, rows } from './postgres-client.js';
-
-interface CodeRow {
-  code_hash: string;
-  client_id: string;
-  user_id: string;
-  redirect_uri: string;
-  resource: string;
-  scopes: string;
-  code_challenge: string;
-  grant_id: string;
-  created_at: number;
-  expires_at: number;
-  consumed_at: number | null;
-}
-
-const COLUMNS = `code_hash, client_id, user_id, redirect_uri, resource, scopes, code_challenge,
-  grant_id, created_at, expires_at, consumed_at`;
-
-function toCode(row: CodeRow): AuthorizationCodeRecord {
-  return {
-    codeHash: row.code_hash,
-    clientId: row.client_id,
-    userId: row.user_id,
-    redirectUri: row.redirect_uri,
-    resource: row.resource,
-    scopes: parseStoredScopes(row.scopes),
-    codeChallenge: row.code_challenge,
-    grantId: row.grant_id,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  };
-}
 
 /**
  * Authorization codes, stored by hash, redeemable once.
@@ -53,7 +22,7 @@ export class PostgresCodeRepository implements AuthorizationCodeRepository {
   async save(code: AuthorizationCodeRecord): Promise<void> {
     try {
       await this.#pool.query(
-        `INSERT INTO authorization_codes (${COLUMNS})
+        `INSERT INTO authorization_codes (${CODE_COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)`,
         [
           code.codeHash,
@@ -87,13 +56,13 @@ export class PostgresCodeRepository implements AuthorizationCodeRepository {
       this.#pool,
       `UPDATE authorization_codes SET consumed_at = $2
        WHERE code_hash = $1 AND consumed_at IS NULL AND expires_at > $2
-       RETURNING ${COLUMNS}`,
+       RETURNING ${CODE_COLUMNS}`,
       [codeHash, now],
     );
     if (claimed !== undefined) return { status: 'ok', code: toCode(claimed) };
     const [row] = await rows<CodeRow>(
       this.#pool,
-      `SELECT ${COLUMNS} FROM authorization_codes WHERE code_hash = $1`,
+      `SELECT ${CODE_COLUMNS} FROM authorization_codes WHERE code_hash = $1`,
       [codeHash],
     );
     if (row === undefined) return { status: 'not_found' };

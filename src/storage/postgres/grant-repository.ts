@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { GrantRecord, GrantRepository } from '../ports.js';
-import { GRANT_COLUMNS, toGrant, toGrantRow, type GrantRow } from '../sqlite/grant-row.js';
+import { GRANT_COLUMNS, toGrant, toGrantRow, type GrantRow } from '../sql-rows/grant-row.js';
 import { conflictOr, rows } from './postgres-client.js';
 
 /**

@@ -1,18 +1,7 @@
 import type { Pool } from 'pg';
 import type { OidcLoginRecord, OidcLoginRepository } from '../ports.js';
+import { OIDC_LOGIN_COLUMNS, type OidcLoginRow, toOidcLogin } from '../sql-rows/oidc-login-row.js';
 import { inTransaction, rows } from './postgres-client.js';
-
-interface OidcLoginRow {
-  id_hash: string;
-  state: string;
-  nonce: string;
-  code_verifier: string;
-  request: string;
-  created_at: number;
-  expires_at: number;
-}
-
-const COLUMNS = 'id_hash, state, nonce, code_verifier, request, created_at, expires_at';
 
 /**
  * Sign-ins at the OpenID provider in flight, in `oidc_logins`. A consume is
@@ -31,33 +20,27 @@ export class PostgresOidcLoginRepository implements OidcLoginRepository {
     return inTransaction(this.#pool, async (tx) => {
       // Abandoned sign-ins would otherwise pile up; each start sweeps the expired ones.
       await tx.query('DELETE FROM oidc_logins WHERE expires_at <= $1', [login.createdAt]);
-      await tx.query(`INSERT INTO oidc_logins (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-        login.idHash,
-        login.state,
-        login.nonce,
-        login.codeVerifier,
-        login.request,
-        login.createdAt,
-        login.expiresAt,
-      ]);
+      await tx.query(
+        `INSERT INTO oidc_logins (${OIDC_LOGIN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          login.idHash,
+          login.state,
+          login.nonce,
+          login.codeVerifier,
+          login.request,
+          login.createdAt,
+          login.expiresAt,
+        ],
+      );
     });
   }
 
   async consume(idHash: string, now: number): Promise<OidcLoginRecord | undefined> {
     const [row] = await rows<OidcLoginRow>(
       this.#pool,
-      `DELETE FROM oidc_logins WHERE id_hash = $1 RETURNING ${COLUMNS}`,
+      `DELETE FROM oidc_logins WHERE id_hash = $1 RETURNING ${OIDC_LOGIN_COLUMNS}`,
       [idHash],
     );
-    if (row === undefined || row.expires_at <= now) return undefined;
-    return {
-      idHash: row.id_hash,
-      state: row.state,
-      nonce: row.nonce,
-      codeVerifier: row.code_verifier,
-      request: row.request,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-    };
+    return row === undefined || row.expires_at <= now ? undefined : toOidcLogin(row);
   }
 }

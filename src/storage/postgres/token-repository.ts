@@ -8,37 +8,16 @@ import type {
   TokenRecord,
   TokenRepository,
 } from '../ports.js';
-import { GRANT_COLUMNS, toGrant, type GrantRow } from '../sqlite/grant-row.js';
-import { TOKEN_COLUMNS, toToken, toTokenRow, type TokenRow } from '../sqlite/token-row.js';
+import {
+  ACTIVE_TOKEN_COLUMNS,
+  toActiveToken,
+  type ActiveTokenRow,
+} from '../sql-rows/active-token-row.js';
+import { GRANT_COLUMNS, toGrant, type GrantRow } from '../sql-rows/grant-row.js';
+import { TOKEN_COLUMNS, toToken, toTokenRow, type TokenRow } from '../sql-rows/token-row.js';
 import { changes, conflictOr, inTransaction, rows, type Queryable } from './postgres-client.js';
 
-/** Grant columns renamed with a `g_` prefix so one joined row holds both records. */
-type JoinedRow = TokenRow & { [K in keyof GrantRow as `g_${K}`]: GrantRow[K] };
-
-const JOINED_COLUMNS = [
-  ...TOKEN_COLUMNS.split(',').map((c) => `t.${c.trim()}`),
-  ...GRANT_COLUMNS.split(',').map((c) => `g.${c.trim()} AS g_${c.trim()}`),
-].join(', ');
-
 const INVALID: RotateRefreshResult = Object.freeze({ status: 'invalid' });
-
-function splitJoined(row: JoinedRow): ActiveToken {
-  const grant: GrantRow = {
-    id: row.g_id,
-    user_id: row.g_user_id,
-    client_id: row.g_client_id,
-    scopes: row.g_scopes,
-    resource: row.g_resource,
-    created_at: row.g_created_at,
-    expires_at: row.g_expires_at,
-    revoked_at: row.g_revoked_at,
-    revoked_reason: row.g_revoked_reason,
-    kind: row.g_kind,
-    label: row.g_label,
-    last_used_at: row.g_last_used_at,
-  };
-  return { token: toToken(row), grant: toGrant(grant) };
-}
 
 /** Inserts tokens with one multi-row INSERT (one round trip whatever their number). */
 async function insertTokens(db: Queryable, tokens: readonly TokenRecord[]): Promise<void> {
@@ -101,9 +80,9 @@ export class PostgresTokenRepository implements TokenRepository {
     kind: TokenKind,
     now: number,
   ): Promise<ActiveToken | undefined> {
-    const [row] = await rows<JoinedRow>(
+    const [row] = await rows<ActiveTokenRow>(
       this.#pool,
-      `SELECT ${JOINED_COLUMNS}
+      `SELECT ${ACTIVE_TOKEN_COLUMNS}
        FROM tokens t JOIN grants g ON g.id = t.grant_id
        WHERE t.token_hash = $1 AND t.kind = $2
          AND t.revoked_at IS NULL AND t.rotated_at IS NULL AND t.expires_at > $3
@@ -113,7 +92,7 @@ export class PostgresTokenRepository implements TokenRepository {
            WHERE p.token_hash = t.parent_hash AND p.successor_hash <> t.token_hash))`,
       [tokenHash, kind, now],
     );
-    return row === undefined ? undefined : splitJoined(row);
+    return row === undefined ? undefined : toActiveToken(row);
   }
 
   async get(tokenHash: string): Promise<TokenRecord | undefined> {

@@ -1,36 +1,17 @@
 import type { Pool } from 'pg';
 import type { ExternalIdentity, UserRecord, UserRepository } from '../ports.js';
 import { changes, conflictOr, rows } from './postgres-client.js';
+import {
+  USER_COLUMNS,
+  toUser as toUserRecord,
+  type UserRow as SqlUserRow,
+} from '../sql-rows/user-row.js';
 
-interface UserRow {
-  id: string;
-  username: string;
-  password_hash: string;
-  disabled: boolean;
-  created_at: number;
-  oidc_issuer: string | null;
-  oidc_subject: string | null;
-  email: string | null;
-  display_name: string | null;
-}
-
-const COLUMNS =
-  'id, username, password_hash, disabled, created_at, oidc_issuer, oidc_subject, email, display_name';
+/** PostgreSQL returns the BOOLEAN `disabled` column as a JavaScript boolean. */
+type UserRow = SqlUserRow<boolean>;
 
 function toUser(row: UserRow): UserRecord {
-  const user: UserRecord = {
-    id: row.id,
-    username: row.username,
-    passwordHash: row.password_hash,
-    disabled: row.disabled,
-    createdAt: row.created_at,
-  };
-  if (row.oidc_issuer !== null && row.oidc_subject !== null) {
-    user.identity = { issuer: row.oidc_issuer, subject: row.oidc_subject };
-  }
-  if (row.email !== null) user.email = row.email;
-  if (row.display_name !== null) user.name = row.display_name;
-  return user;
+  return toUserRecord(row, row.disabled);
 }
 
 /**
@@ -48,7 +29,7 @@ export class PostgresUserRepository implements UserRepository {
   async create(user: UserRecord): Promise<void> {
     try {
       await this.#pool.query(
-        `INSERT INTO users (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [
           user.id,
           user.username,
@@ -67,16 +48,18 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   async getById(id: string): Promise<UserRecord | undefined> {
-    const [row] = await rows<UserRow>(this.#pool, `SELECT ${COLUMNS} FROM users WHERE id = $1`, [
-      id,
-    ]);
+    const [row] = await rows<UserRow>(
+      this.#pool,
+      `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`,
+      [id],
+    );
     return row === undefined ? undefined : toUser(row);
   }
 
   async getByUsername(username: string): Promise<UserRecord | undefined> {
     const [row] = await rows<UserRow>(
       this.#pool,
-      `SELECT ${COLUMNS} FROM users WHERE username = $1`,
+      `SELECT ${USER_COLUMNS} FROM users WHERE username = $1`,
       [username],
     );
     return row === undefined ? undefined : toUser(row);
@@ -85,7 +68,7 @@ export class PostgresUserRepository implements UserRepository {
   async getByIdentity(identity: ExternalIdentity): Promise<UserRecord | undefined> {
     const [row] = await rows<UserRow>(
       this.#pool,
-      `SELECT ${COLUMNS} FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2`,
+      `SELECT ${USER_COLUMNS} FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2`,
       [identity.issuer, identity.subject],
     );
     return row === undefined ? undefined : toUser(row);
@@ -96,7 +79,7 @@ export class PostgresUserRepository implements UserRepository {
     return (
       await rows<UserRow>(
         this.#pool,
-        `SELECT ${COLUMNS} FROM users ORDER BY created_at, id COLLATE "C"`,
+        `SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, id COLLATE "C"`,
       )
     ).map(toUser);
   }

@@ -1,8 +1,6 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
 import { chainHash } from '../../audit/audit-chain.js';
 import type {
-  AuditAnchor,
   AuditChainState,
   AuditEvent,
   AuditPurgeResult,
@@ -11,20 +9,14 @@ import type {
 } from '../ports.js';
 import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
+import {
+  toAuditAnchor as toAnchor,
+  toAuditEvent as toEvent,
+  type AuditChainRow as ChainRow,
+  type AuditEventRow,
+} from '../sql-rows/audit-row.js';
 
-interface AuditRow {
-  id: string;
-  at: number;
-  type: string;
-  outcome: string;
-  user_id: string | null;
-  username: string | null;
-  client_id: string | null;
-  grant_id: string | null;
-  request_id: string | null;
-  ip: string | null;
-  detail: string | null;
-}
+type AuditRow = AuditEventRow;
 
 interface ChainedRow extends AuditRow {
   seq: number;
@@ -32,46 +24,8 @@ interface ChainedRow extends AuditRow {
   hash: string | null;
 }
 
-interface ChainRow {
-  anchor_seq: number;
-  anchor_hash: string;
-  anchor_at: number | null;
-  purged: number;
-  head_seq: number;
-  head_hash: string;
-}
-
 const COLUMNS =
   'id, at, type, outcome, user_id, username, client_id, grant_id, request_id, ip, detail';
-
-const outcome = z.enum(['success', 'failure']);
-const detail = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
-
-function toEvent(row: AuditRow): AuditEvent {
-  const event: AuditEvent = {
-    id: row.id,
-    at: row.at,
-    type: row.type,
-    outcome: outcome.parse(row.outcome),
-  };
-  if (row.user_id !== null) event.userId = row.user_id;
-  if (row.username !== null) event.username = row.username;
-  if (row.client_id !== null) event.clientId = row.client_id;
-  if (row.grant_id !== null) event.grantId = row.grant_id;
-  if (row.request_id !== null) event.requestId = row.request_id;
-  if (row.ip !== null) event.ip = row.ip;
-  if (row.detail !== null) event.detail = detail.parse(JSON.parse(row.detail));
-  return event;
-}
-
-function toAnchor(row: ChainRow): AuditAnchor {
-  return {
-    seq: row.anchor_seq,
-    hash: row.anchor_hash,
-    purged: row.purged,
-    ...(row.anchor_at === null ? {} : { movedAt: row.anchor_at }),
-  };
-}
 
 /**
  * The audit trail, a hash chain (src/audit/audit-chain.ts). Each append

@@ -1,43 +1,12 @@
 import type Database from 'better-sqlite3';
-import { formatScopes, parseStoredScopes } from '../../oauth/scopes.js';
+import { formatScopes } from '../../oauth/scopes.js';
+import { CODE_COLUMNS, type CodeRow, toCode } from '../sql-rows/code-row.js';
 import type {
   AuthorizationCodeRecord,
   AuthorizationCodeRepository,
   ConsumeCodeResult,
 } from '../ports.js';
 import type { GroupCommit } from './group-commit.js';
-
-interface CodeRow {
-  code_hash: string;
-  client_id: string;
-  user_id: string;
-  redirect_uri: string;
-  resource: string;
-  scopes: string;
-  code_challenge: string;
-  grant_id: string;
-  created_at: number;
-  expires_at: number;
-  consumed_at: number | null;
-}
-
-const COLUMNS = `code_hash, client_id, user_id, redirect_uri, resource, scopes, code_challenge,
-  grant_id, created_at, expires_at, consumed_at`;
-
-function toCode(row: CodeRow): AuthorizationCodeRecord {
-  return {
-    codeHash: row.code_hash,
-    clientId: row.client_id,
-    userId: row.user_id,
-    redirectUri: row.redirect_uri,
-    resource: row.resource,
-    scopes: parseStoredScopes(row.scopes),
-    codeChallenge: row.code_challenge,
-    grantId: row.grant_id,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  };
-}
 
 /**
  * Authorization codes, stored by hash, redeemable once.
@@ -52,7 +21,7 @@ export class SqliteCodeRepository implements AuthorizationCodeRepository {
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     this.#insert = db.prepare<[CodeRow]>(
-      `INSERT INTO authorization_codes (${COLUMNS})
+      `INSERT INTO authorization_codes (${CODE_COLUMNS})
        VALUES (@code_hash, @client_id, @user_id, @redirect_uri, @resource, @scopes,
          @code_challenge, @grant_id, @created_at, @expires_at, @consumed_at)`,
     );
@@ -61,10 +30,10 @@ export class SqliteCodeRepository implements AuthorizationCodeRepository {
     this.#claim = db.prepare<[{ code_hash: string; now: number }], CodeRow>(
       `UPDATE authorization_codes SET consumed_at = @now
        WHERE code_hash = @code_hash AND consumed_at IS NULL AND expires_at > @now
-       RETURNING ${COLUMNS}`,
+       RETURNING ${CODE_COLUMNS}`,
     );
     this.#get = db.prepare<[string], CodeRow>(
-      `SELECT ${COLUMNS} FROM authorization_codes WHERE code_hash = ?`,
+      `SELECT ${CODE_COLUMNS} FROM authorization_codes WHERE code_hash = ?`,
     );
   }
 

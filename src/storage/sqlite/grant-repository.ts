@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GrantRecord, GrantRepository } from '../ports.js';
-import { GRANT_COLUMNS, toGrant, toGrantRow, type GrantRow } from './grant-row.js';
+import { GRANT_COLUMNS, toGrant, toGrantRow, type GrantRow } from '../sql-rows/grant-row.js';
 import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
 

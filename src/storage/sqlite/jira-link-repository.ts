@@ -8,63 +8,15 @@ import type {
 } from '../ports.js';
 import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
+import {
+  JIRA_LINK_COLUMNS as LINK_COLUMNS,
+  JIRA_LINK_STATE_COLUMNS as STATE_COLUMNS,
+  toJiraLink as toLink,
+  type JiraLinkRow,
+  type JiraLinkStateRow as StateRow,
+} from '../sql-rows/jira-link-row.js';
 
-interface LinkRow {
-  user_id: string;
-  link_id: string;
-  kind: JiraLinkRecord['kind'];
-  status: JiraLinkRecord['status'];
-  version: number;
-  ciphertext: Uint8Array;
-  account_id: string;
-  display_name: string;
-  email: string | null;
-  site_url: string;
-  cloud_id: string | null;
-  access_expires_at: number | null;
-  lease_owner: string | null;
-  lease_until: number | null;
-  created_at: number;
-  updated_at: number;
-  broken_at: number | null;
-}
-
-interface StateRow {
-  state_hash: string;
-  user_id: string;
-  return_to: string;
-  created_at: number;
-  expires_at: number;
-}
-
-const LINK_COLUMNS =
-  'user_id, link_id, kind, status, version, ciphertext, account_id, display_name, email, site_url, cloud_id, access_expires_at, lease_owner, lease_until, created_at, updated_at, broken_at';
-const STATE_COLUMNS = 'state_hash, user_id, return_to, created_at, expires_at';
-
-function toLink(row: LinkRow): JiraLinkRecord {
-  const link: JiraLinkRecord = {
-    userId: row.user_id,
-    linkId: row.link_id,
-    kind: row.kind,
-    status: row.status,
-    version: row.version,
-    // A plain copy, so callers never hold a Buffer tied to the driver.
-    ciphertext: Uint8Array.from(row.ciphertext),
-    accountId: row.account_id,
-    displayName: row.display_name,
-    siteUrl: row.site_url,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-  if (row.email !== null) link.email = row.email;
-  if (row.cloud_id !== null) link.cloudId = row.cloud_id;
-  if (row.access_expires_at !== null) link.accessExpiresAt = row.access_expires_at;
-  if (row.lease_owner !== null && row.lease_until !== null) {
-    link.lease = { owner: row.lease_owner, until: row.lease_until };
-  }
-  if (row.broken_at !== null) link.brokenAt = row.broken_at;
-  return link;
-}
+type LinkRow = JiraLinkRow;
 
 function toRow(link: Omit<JiraLinkRecord, 'version'>, version: number): LinkRow {
   return {

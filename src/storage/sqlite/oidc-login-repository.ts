@@ -1,30 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { OidcLoginRecord, OidcLoginRepository } from '../ports.js';
+import {
+  OIDC_LOGIN_COLUMNS,
+  type OidcLoginRow,
+  toOidcLogin,
+  toOidcLoginRow,
+} from '../sql-rows/oidc-login-row.js';
 import type { GroupCommit } from './group-commit.js';
-
-interface OidcLoginRow {
-  id_hash: string;
-  state: string;
-  nonce: string;
-  code_verifier: string;
-  request: string;
-  created_at: number;
-  expires_at: number;
-}
-
-const COLUMNS = 'id_hash, state, nonce, code_verifier, request, created_at, expires_at';
-
-function toLogin(row: OidcLoginRow): OidcLoginRecord {
-  return {
-    idHash: row.id_hash,
-    state: row.state,
-    nonce: row.nonce,
-    codeVerifier: row.code_verifier,
-    request: row.request,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  };
-}
 
 /**
  * Sign-ins at the OpenID provider in flight, in `oidc_logins`. A consume is
@@ -41,11 +23,11 @@ export class SqliteOidcLoginRepository implements OidcLoginRepository {
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     this.#insert = db.prepare<[OidcLoginRow]>(
-      `INSERT INTO oidc_logins (${COLUMNS})
+      `INSERT INTO oidc_logins (${OIDC_LOGIN_COLUMNS})
        VALUES (@id_hash, @state, @nonce, @code_verifier, @request, @created_at, @expires_at)`,
     );
     this.#take = db.prepare<[string], OidcLoginRow>(
-      `DELETE FROM oidc_logins WHERE id_hash = ? RETURNING ${COLUMNS}`,
+      `DELETE FROM oidc_logins WHERE id_hash = ? RETURNING ${OIDC_LOGIN_COLUMNS}`,
     );
     this.#purge = db.prepare<[number]>('DELETE FROM oidc_logins WHERE expires_at <= ?');
   }
@@ -54,22 +36,14 @@ export class SqliteOidcLoginRepository implements OidcLoginRepository {
     return this.#writer.write(() => {
       // Abandoned sign-ins would otherwise pile up; each start sweeps the expired ones.
       this.#purge.run(login.createdAt);
-      this.#insert.run({
-        id_hash: login.idHash,
-        state: login.state,
-        nonce: login.nonce,
-        code_verifier: login.codeVerifier,
-        request: login.request,
-        created_at: login.createdAt,
-        expires_at: login.expiresAt,
-      });
+      this.#insert.run(toOidcLoginRow(login));
     });
   }
 
   consume(idHash: string, now: number): Promise<OidcLoginRecord | undefined> {
     return this.#writer.write(() => {
       const row = this.#take.get(idHash);
-      return row === undefined || row.expires_at <= now ? undefined : toLogin(row);
+      return row === undefined || row.expires_at <= now ? undefined : toOidcLogin(row);
     });
   }
 }

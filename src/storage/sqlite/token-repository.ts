@@ -8,38 +8,17 @@ import type {
   TokenRepository,
 } from '../ports.js';
 import { checkReplacements } from '../check-replacements.js';
-import { GRANT_COLUMNS, toGrant, type GrantRow } from './grant-row.js';
+import {
+  ACTIVE_TOKEN_COLUMNS,
+  toActiveToken,
+  type ActiveTokenRow,
+} from '../sql-rows/active-token-row.js';
+import { GRANT_COLUMNS, toGrant, type GrantRow } from '../sql-rows/grant-row.js';
+import { TOKEN_COLUMNS, toToken, toTokenRow, type TokenRow } from '../sql-rows/token-row.js';
 import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
-import { TOKEN_COLUMNS, toToken, toTokenRow, type TokenRow } from './token-row.js';
-
-/** Grant columns renamed with a `g_` prefix so one joined row holds both records. */
-type JoinedRow = TokenRow & { [K in keyof GrantRow as `g_${K}`]: GrantRow[K] };
-
-const JOINED_COLUMNS = [
-  ...TOKEN_COLUMNS.split(',').map((c) => `t.${c.trim()}`),
-  ...GRANT_COLUMNS.split(',').map((c) => `g.${c.trim()} AS g_${c.trim()}`),
-].join(', ');
 
 const INVALID: RotateRefreshResult = Object.freeze({ status: 'invalid' });
-
-function splitJoined(row: JoinedRow): ActiveToken {
-  const grant: GrantRow = {
-    id: row.g_id,
-    user_id: row.g_user_id,
-    client_id: row.g_client_id,
-    scopes: row.g_scopes,
-    resource: row.g_resource,
-    created_at: row.g_created_at,
-    expires_at: row.g_expires_at,
-    revoked_at: row.g_revoked_at,
-    revoked_reason: row.g_revoked_reason,
-    kind: row.g_kind,
-    label: row.g_label,
-    last_used_at: row.g_last_used_at,
-  };
-  return { token: toToken(row), grant: toGrant(grant) };
-}
 
 /**
  * Access and refresh tokens, stored by hash. Whether a token is usable is
@@ -68,8 +47,8 @@ export class SqliteTokenRepository implements TokenRepository {
       }
     };
     this.#save = db.transaction(insertAll);
-    this.#findActive = db.prepare<[{ hash: string; kind: TokenKind; now: number }], JoinedRow>(
-      `SELECT ${JOINED_COLUMNS}
+    this.#findActive = db.prepare<[{ hash: string; kind: TokenKind; now: number }], ActiveTokenRow>(
+      `SELECT ${ACTIVE_TOKEN_COLUMNS}
        FROM tokens t JOIN grants g ON g.id = t.grant_id
        WHERE t.token_hash = @hash AND t.kind = @kind
          AND t.revoked_at IS NULL AND t.rotated_at IS NULL AND t.expires_at > @now
@@ -166,7 +145,7 @@ export class SqliteTokenRepository implements TokenRepository {
   findActive(tokenHash: string, kind: TokenKind, now: number): Promise<ActiveToken | undefined> {
     return sqliteCall(() => {
       const row = this.#findActive.get({ hash: tokenHash, kind, now });
-      return row === undefined ? undefined : splitJoined(row);
+      return row === undefined ? undefined : toActiveToken(row);
     });
   }
 

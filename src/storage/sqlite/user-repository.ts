@@ -2,36 +2,17 @@ import type Database from 'better-sqlite3';
 import type { ExternalIdentity, UserRecord, UserRepository } from '../ports.js';
 import type { GroupCommit } from './group-commit.js';
 import { sqliteCall } from './sqlite-call.js';
+import {
+  USER_COLUMNS,
+  toUser as toUserRecord,
+  type UserRow as SqlUserRow,
+} from '../sql-rows/user-row.js';
 
-interface UserRow {
-  id: string;
-  username: string;
-  password_hash: string;
-  disabled: number;
-  created_at: number;
-  oidc_issuer: string | null;
-  oidc_subject: string | null;
-  email: string | null;
-  display_name: string | null;
-}
-
-const COLUMNS =
-  'id, username, password_hash, disabled, created_at, oidc_issuer, oidc_subject, email, display_name';
+/** SQLite has no BOOLEAN: `disabled` is stored as INTEGER 0/1. */
+type UserRow = SqlUserRow<number>;
 
 function toUser(row: UserRow): UserRecord {
-  const user: UserRecord = {
-    id: row.id,
-    username: row.username,
-    passwordHash: row.password_hash,
-    disabled: row.disabled === 1,
-    createdAt: row.created_at,
-  };
-  if (row.oidc_issuer !== null && row.oidc_subject !== null) {
-    user.identity = { issuer: row.oidc_issuer, subject: row.oidc_subject };
-  }
-  if (row.email !== null) user.email = row.email;
-  if (row.display_name !== null) user.name = row.display_name;
-  return user;
+  return toUserRecord(row, row.disabled === 1);
 }
 
 /**
@@ -54,18 +35,20 @@ export class SqliteUserRepository implements UserRepository {
   constructor(db: Database.Database, writer: GroupCommit) {
     this.#writer = writer;
     this.#insert = db.prepare<[UserRow]>(
-      `INSERT INTO users (${COLUMNS})
+      `INSERT INTO users (${USER_COLUMNS})
        VALUES (@id, @username, @password_hash, @disabled, @created_at,
                @oidc_issuer, @oidc_subject, @email, @display_name)`,
     );
-    this.#byId = db.prepare<[string], UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = ?`);
+    this.#byId = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`);
     this.#byUsername = db.prepare<[string], UserRow>(
-      `SELECT ${COLUMNS} FROM users WHERE username = ?`,
+      `SELECT ${USER_COLUMNS} FROM users WHERE username = ?`,
     );
     this.#byIdentity = db.prepare<[string, string], UserRow>(
-      `SELECT ${COLUMNS} FROM users WHERE oidc_issuer = ? AND oidc_subject = ?`,
+      `SELECT ${USER_COLUMNS} FROM users WHERE oidc_issuer = ? AND oidc_subject = ?`,
     );
-    this.#all = db.prepare<[], UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY created_at, id`);
+    this.#all = db.prepare<[], UserRow>(
+      `SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, id`,
+    );
     this.#setDisabled = db.prepare<[number, string]>(
       'UPDATE users SET disabled = ? WHERE username = ?',
     );

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { JiraFieldMeta } from '../../../src/jira/schemas.js';
-import { FieldCatalog } from '../../../src/mcp/tools/field-catalog.js';
+import { FieldCatalog, fieldIndexFor } from '../../../src/mcp/tools/field-catalog.js';
 import type { JiraApi } from '../../../src/mcp/tools/confined-jira.js';
 import { metaById, shapeFields } from '../../../src/mcp/tools/field-values.js';
 import { readIssueExtras } from '../../../src/mcp/tools/issue-detail-extras.js';
@@ -42,6 +42,31 @@ describe('FieldCatalog (GET /rest/api/3/field cache)', () => {
     now = 1_000;
     await catalog.indexFor(a.jira);
     expect(a.calls()).toBe(2);
+  });
+
+  it('keeps one list per person when each person acts as themselves, and one for the shared account', async () => {
+    const catalog = new FieldCatalog({ now: () => 0 });
+    const s = site('https://d.atlassian.net', ['Severity']);
+    const as = (mode: string, accountId?: string) => ({
+      jira: s.jira,
+      fieldCatalog: catalog,
+      jiraAccount: { mode, actor: accountId === undefined ? undefined : { accountId } },
+    });
+    await fieldIndexFor(as('atlassian-oauth', 'alice'));
+    await fieldIndexFor(as('atlassian-oauth', 'alice'));
+    expect(s.calls()).toBe(1);
+    // Bob's Jira may list fields of projects Alice cannot see, and the reverse.
+    await fieldIndexFor(as('atlassian-oauth', 'bob'));
+    expect(s.calls()).toBe(2);
+    // The shared account is one view for everybody.
+    await fieldIndexFor(as('service'));
+    await fieldIndexFor({ jira: s.jira, fieldCatalog: catalog });
+    expect(s.calls()).toBe(3);
+    // A person-mode call without a known account is never cached.
+    await fieldIndexFor(as('personal-token'));
+    await fieldIndexFor(as('personal-token'));
+    expect(s.calls()).toBe(5);
+    expect(catalog.size).toBe(3);
   });
 
   it('holds at most maxSites sites, dropping the least recently used', async () => {
