@@ -41,11 +41,28 @@ export interface GatewayProcess {
 /**
  * Starts the gateway as a real process, as `npm start` does (through tsx, so
  * no build step), on a free port with a fresh DATA_DIR unless one is given,
- * and waits for its start-up banner.
+ * and waits for its start-up banner. A port found free can be taken by
+ * another suite's server (a PostgreSQL cluster, another gateway) in the
+ * seconds before the process binds it; when the caller did not fix PORT,
+ * such a start is tried again on another free port.
  */
 export async function startGatewayProcess(
   env: Record<string, string> = {},
   options: { args?: string[]; timeoutMs?: number } = {},
+): Promise<GatewayProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, options);
+    } catch (error) {
+      const portTaken = error instanceof Error && error.message.includes('EADDRINUSE');
+      if (!portTaken || env.PORT !== undefined || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startOnce(
+  env: Record<string, string>,
+  options: { args?: string[]; timeoutMs?: number },
 ): Promise<GatewayProcess> {
   const port = env.PORT === undefined ? await freePort() : Number(env.PORT);
   const ownDataDir = env.DATA_DIR === undefined;
@@ -73,6 +90,7 @@ export async function startGatewayProcess(
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
 
+  let started = false;
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       resolve(code);
@@ -84,6 +102,7 @@ export async function startGatewayProcess(
     }, options.timeoutMs ?? 30_000);
     const poll = setInterval(() => {
       if (/listening on /.test(out) && (!/First run/.test(out) || /shown only now/.test(out))) {
+        started = true;
         clearTimeout(deadline);
         clearInterval(poll);
         resolve();
@@ -92,6 +111,8 @@ export async function startGatewayProcess(
     void exited.then((code) => {
       clearTimeout(deadline);
       clearInterval(poll);
+      // Only a start that failed: a started process's directory is stop()'s.
+      if (ownDataDir && !started) rmSync(dataDir, { recursive: true, force: true });
       reject(new Error(`gateway exited with ${String(code)}\n${out}\n${err}`));
     });
   });
